@@ -1,0 +1,45 @@
+package dev.erasure.codec;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The two Reed-Solomon codes of the HTTP contract, both systematic over GF(2^8) with polynomial 0x11D.
+ *
+ * <ul>
+ *   <li>{@link #RS_VANDERMONDE}: the Vandermonde matrix made systematic, byte-compatible with
+ *       klauspost/reedsolomon's default encoder and Backblaze JavaReedSolomon.</li>
+ *   <li>{@link #RS_CAUCHY}: parity row r, column c = 1 / (r XOR c), byte-compatible with ISA-L's
+ *       {@code gf_gen_cauchy1_matrix} and klauspost's {@code WithCauchyMatrix()}.</li>
+ * </ul>
+ */
+public enum CodecKind {
+    RS_VANDERMONDE("rs-vandermonde"),
+    RS_CAUCHY("rs-cauchy");
+
+    private final String wireName;
+
+    CodecKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name used on the wire ({@code codec} query parameter, {@code Codec} header, JSON). */
+    public String wireName() {
+        return wireName;
+    }
+
+    /**
+     * Parses a wire name.
+     *
+     * @throws IllegalArgumentException naming the accepted values and the value received
+     */
+    public static CodecKind fromWireName(String name) {
+        for (CodecKind kind : values()) {
+            if (kind.wireName.equals(name)) {
+                return kind;
+            }
+        }
+        String accepted = Arrays.stream(values()).map(CodecKind::wireName).collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("codec must be one of " + accepted + " (got '" + name + "')");
+    }
+}

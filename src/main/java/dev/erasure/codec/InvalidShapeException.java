@@ -1,0 +1,21 @@
+package dev.erasure.codec;
+
+/** The stripe shape is out of range: 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256. */
+public final class InvalidShapeException extends CodecException {
+    private final int dataShards;
+    private final int parityShards;
+
+    public InvalidShapeException(String message, int dataShards, int parityShards) {
+        super(message);
+        this.dataShards = dataShards;
+        this.parityShards = parityShards;
+    }
+
+    public int dataShards() {
+        return dataShards;
+    }
+
+    public int parityShards() {
+        return parityShards;
+    }
+}
