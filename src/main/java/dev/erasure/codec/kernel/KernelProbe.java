@@ -1,5 +1,8 @@
 package dev.erasure.codec.kernel;
 
+import dev.erasure.codec.isal.IsalKernel;
+import dev.erasure.codec.isal.IsalLibrary;
+
 /** Finds out whether the optional kernels can run here, and why not. */
 final class KernelProbe {
 
@@ -11,7 +14,10 @@ final class KernelProbe {
     }
 
     static Result isal() {
-        return new Result(null, "ISA-L kernel not built yet");
+        if (!IsalLibrary.available()) {
+            return new Result(null, IsalLibrary.unavailableReason());
+        }
+        return new Result(new IsalKernel(new ScalarKernel()), "ISA-L kernel (" + IsalLibrary.LIBRARY + ")");
     }
 
     static Result vector() {
