@@ -1,0 +1,35 @@
+package dev.erasure.codec.kernel;
+
+import dev.erasure.codec.isal.IsalKernel;
+import dev.erasure.codec.isal.IsalLibrary;
+
+/** Finds out whether the optional kernels can run here, and why not. */
+final class KernelProbe {
+
+    /** A usable kernel with a description, or a null kernel with the reason it is unusable. */
+    record Result(Kernel kernel, String detail) {
+    }
+
+    private KernelProbe() {
+    }
+
+    static Result isal() {
+        if (!IsalLibrary.available()) {
+            return new Result(null, IsalLibrary.unavailableReason());
+        }
+        return new Result(new IsalKernel(new ScalarKernel()), "ISA-L kernel (" + IsalLibrary.LIBRARY + ")");
+    }
+
+    static Result vector() {
+        try {
+            if (!VectorKernel.usable()) {
+                return new Result(null, "Vector API usable but vectors are narrower than 128 bits ("
+                        + VectorKernel.describe() + ")");
+            }
+            return new Result(new VectorKernel(), VectorKernel.describe());
+        } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+            return new Result(null, "Vector API not available (" + e
+                    + "); run with --add-modules=jdk.incubator.vector");
+        }
+    }
+}
