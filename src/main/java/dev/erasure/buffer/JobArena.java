@@ -164,7 +164,9 @@ public final class JobArena {
     }
 
     /**
-     * Frees the memory whatever the reference count; used by the pool's close.
+     * Frees the memory whatever the reference count; used by the pool's close. If a thread is still
+     * inside a native call on one of the segments, the blocks stay mapped (never reused) and are
+     * still counted as freed.
      *
      * @return the bytes freed, or -1 if the arena had already been freed
      */
@@ -173,7 +175,13 @@ public final class JobArena {
             return -1;
         }
         reclaimed = true;
-        return free();
+        long bytes = heldBytes;
+        try {
+            free();
+        } catch (IllegalStateException inUse) {
+            // the blocks stay mapped and out of the cache; free() already accounted them
+        }
+        return bytes;
     }
 
     /** Stack trace of the {@link NativeMemoryPool#open()} call, when tracking was on; else null. */
