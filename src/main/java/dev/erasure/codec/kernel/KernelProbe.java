@@ -17,10 +17,21 @@ final class KernelProbe {
         if (!IsalLibrary.available()) {
             return new Result(null, IsalLibrary.unavailableReason());
         }
-        return new Result(new IsalKernel(new ScalarKernel()), "ISA-L kernel (" + IsalLibrary.LIBRARY + ")");
+        Kernel fallback = vector().kernel() != null ? new VectorKernel() : new ScalarKernel();
+        return new Result(new IsalKernel(fallback), "ISA-L kernel (" + IsalLibrary.LIBRARY + "; heap segments on "
+                + fallback.name() + ")");
     }
 
     static Result vector() {
-        return new Result(null, "Vector API kernel not built yet");
+        try {
+            if (!VectorKernel.usable()) {
+                return new Result(null, "Vector API usable but vectors are narrower than 128 bits ("
+                        + VectorKernel.describe() + ")");
+            }
+            return new Result(new VectorKernel(), VectorKernel.describe());
+        } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+            return new Result(null, "Vector API not available (" + e
+                    + "); run with --add-modules=jdk.incubator.vector");
+        }
     }
 }
