@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,54 @@ class K6ScriptsTest {
                 .contains("FAIL no-question.js: does not open with \"// Question: ...\"")
                 .contains("FAIL no-thresholds.js: ramping-arrival-rate: no threshold http_req_failed rate<0.001")
                 .contains("checked 5 files, 5 failed");
+    }
+
+    @Test
+    void readmeK6CommandsNameExistingScriptsAndVariablesTheScriptsRead() throws IOException {
+        String sources = readSources();
+        // load-tests/README.md runs k6 from load-tests/, the top README from the repository root.
+        Map<String, Path> commands = new LinkedHashMap<>();
+        for (Path readme : List.of(LOAD_TESTS.resolve("README.md"), LOAD_TESTS.resolveSibling("README.md"))) {
+            Files.readAllLines(readme).stream().map(String::strip).filter(line -> line.startsWith("k6 run "))
+                    .forEach(line -> commands.put(line, readme.getParent()));
+        }
+        assertThat(commands).as("the READMEs show k6 commands").hasSizeGreaterThanOrEqualTo(4);
+        for (String command : commands.keySet()) {
+            Matcher script = Pattern.compile("(\\S+)\\.js\\b").matcher(command);
+            assertThat(script.find()).as("names a script: %s", command).isTrue();
+            assertThat(commands.get(command).resolve(script.group(1) + ".js")).as(command).isRegularFile();
+            Matcher variable = Pattern.compile("-e ([A-Z_0-9]+)=").matcher(command);
+            while (variable.find()) {
+                assertThat(sources).as("a script reads %s (%s)", variable.group(1), command)
+                        .contains("'" + variable.group(1) + "'");
+            }
+        }
+    }
+
+    @Test
+    void everyVariableInTheReadmeTableIsReadByTheScripts() throws IOException {
+        String sources = readSources();
+        Matcher row = Pattern.compile("(?m)^\\| (`[A-Z_0-9]+`(?:, `[A-Z_0-9]+`)*) \\|")
+                .matcher(Files.readString(LOAD_TESTS.resolve("README.md")));
+        List<String> variables = new ArrayList<>();
+        while (row.find()) {
+            Matcher name = Pattern.compile("`([A-Z_0-9]+)`").matcher(row.group(1));
+            while (name.find()) {
+                variables.add(name.group(1));
+            }
+        }
+        assertThat(variables).contains("BASE_URL", "K", "M", "EXECUTOR", "RATE", "VUS", "ERASURES");
+        for (String variable : variables) {
+            assertThat(sources).as("a script reads %s", variable).contains("'" + variable + "'");
+        }
+    }
+
+    private static String readSources() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String file : javaScriptFiles()) {
+            all.append(Files.readString(LOAD_TESTS.resolve(file)));
+        }
+        return all.toString();
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.erasure.loadtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,5 +40,24 @@ class LoadRunnerTest {
                 .contains("test_lua_summary_gives_exact_percentiles_and_rate")
                 .contains("test_native_bytes_in_use_is_read")
                 .containsPattern("(?m)^OK$");
+    }
+
+    @Test
+    void readmeRunLocalCommandsUseOptionsTheRunnerHas() throws Exception {
+        ExternalCommand help = ExternalCommand.run(REPO, List.of("python3", "-B", "load-tests/runner/bench.py", "--help"));
+        assertThat(help.exitCode()).as(help.output()).isZero();
+        List<String> commands = new ArrayList<>();
+        for (Path readme : List.of(REPO.resolve("load-tests/README.md"), REPO.resolve("README.md"))) {
+            Files.readAllLines(readme).stream().map(String::strip)
+                    .filter(line -> line.startsWith("load-tests/run-local.sh")).forEach(commands::add);
+        }
+        assertThat(commands).as("the READMEs show run-local.sh").isNotEmpty();
+        for (String command : commands) {
+            Matcher option = Pattern.compile("(--[a-z-]+)").matcher(command.replaceAll("#.*", ""));
+            while (option.find()) {
+                assertThat(help.output()).as("run-local.sh has %s (%s)", option.group(1), command)
+                        .contains(option.group(1) + " ");
+            }
+        }
     }
 }
