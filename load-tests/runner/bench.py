@@ -40,6 +40,7 @@ def parse_args(argv):
                    help="object sizes of the small-object sweep (echo vs encode); empty to skip")
     p.add_argument("--sweep-level", type=int, default=4, help="concurrency of the small-object sweep")
     p.add_argument("--url", help="measure an already running service instead of starting one")
+    p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
     p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
     p.add_argument("--doc", default=os.path.join(REPO, "docs", "benchmarks.md"))
     p.add_argument("--plots", default=os.path.join(REPO, "docs", "plots"))

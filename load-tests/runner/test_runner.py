@@ -42,6 +42,14 @@ class WrkOutputTest(unittest.TestCase):
         self.assertAlmostEqual(text["transfer_per_s"], 362.83 * 1024)
         self.assertAlmostEqual(text["latency_percentiles_s"][99.0], 0.07581)
 
+    def test_recording_of_the_service_under_load(self):
+        run = wrkparse.parse(sample("wrk-lua-encode-1MiB-c16.txt"))
+        self.assertEqual(run["requests"], 399)
+        self.assertEqual(run["bytes_read"], 586459264)
+        self.assertAlmostEqual(run["latency_ms"]["p99"], 434.992)
+        self.assertAlmostEqual(wrkparse.parse_text(sample("wrk-lua-encode-1MiB-c16.txt"))["transfer_per_s"],
+                               134.58 * 1024 * 1024)
+
     def test_non_2xx_answers_are_counted_as_errors(self):
         run = wrkparse.parse(sample("wrk-lua-non2xx.txt"))
         self.assertEqual(run["requests"], 88)
@@ -80,15 +88,24 @@ class WrkOutputTest(unittest.TestCase):
 
 
 class PrometheusTest(unittest.TestCase):
+    """On /q/metrics recorded from the running service while wrk sent 1 MiB encodes at c=16."""
 
     def test_native_bytes_in_use_is_read(self):
-        self.assertEqual(prom.native_bytes_in_use(sample("q-metrics-excerpt.txt")), 2097152.0)
+        self.assertEqual(prom.native_bytes_in_use(sample("q-metrics-encode-1MiB-c16.txt")), 23488512.0)
+
+    def test_every_line_of_the_recording_is_understood(self):
+        samples = prom.parse(sample("q-metrics-encode-1MiB-c16.txt"))
+        lines = [line for line in sample("q-metrics-encode-1MiB-c16.txt").splitlines()
+                 if line.strip() and not line.startswith("#")]
+        self.assertEqual(len(samples), len(lines))
 
     def test_labels_and_exponents_are_parsed(self):
-        samples = prom.parse(sample("q-metrics-excerpt.txt"))
-        self.assertIn(("erasure_jobs_total", {"op": "decode", "outcome": "rejected"}, 3.0), samples)
-        self.assertIn(("jvm_memory_used_bytes", {"area": "heap", "id": "G1 Eden Space"}, 33554432.0), samples)
-        self.assertEqual(prom.total(samples, ("erasure_jobs_total",)), 1535.0)
+        samples = prom.parse(sample("q-metrics-encode-1MiB-c16.txt"))
+        self.assertIn(("erasure_native_budget_bytes", {}, 536870912.0), samples)
+        self.assertIn(("erasure_jobs_total", {"op": "encode", "outcome": "success"}, 64.0), samples)
+        self.assertIn(("jvm_memory_used_bytes", {"area": "nonheap", "id": "CodeHeap 'profiled nmethods'"}, 6563712.0),
+                      samples)
+        self.assertEqual(prom.total(samples, ("erasure_workers",)), 2.0)
 
     def test_absent_metric_is_none_not_zero(self):
         self.assertIsNone(prom.native_bytes_in_use("process_uptime_seconds 1.0\n"))
