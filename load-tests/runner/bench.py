@@ -39,6 +39,7 @@ def parse_args(argv):
     p.add_argument("--sweep", default="1024,4096,16384,65536,262144",
                    help="object sizes of the small-object sweep (echo vs encode); empty to skip")
     p.add_argument("--sweep-level", type=int, default=4, help="concurrency of the small-object sweep")
+    p.add_argument("--warmup", type=int, default=10, help="seconds of unrecorded mixed load before measuring (JIT)")
     p.add_argument("--url", help="measure an already running service instead of starting one")
     p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
     p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
@@ -116,6 +117,19 @@ def prepare(url, args, workdir):
     return out
 
 
+def warm_up(url, prepared, args, sampler, raw_dir, workdir):
+    """Unrecorded load so the JIT has compiled the hot paths before the first measured point."""
+    usable = [s for s in prepared.values() if not s.error]
+    if not usable or args.warmup <= 0:
+        return
+    sampler.label = "warm-up"
+    everything = sc.Scenario("warm-up", "", 0, lines=[line for s in usable for line in s.lines])
+    manifest = everything.write_manifest(os.path.join(workdir, "warm-up.manifest"))
+    run_wrk(url, manifest, 4, args.warmup, os.path.join(raw_dir, "warm-up.txt"))
+    sampler.label = "idle"
+    time.sleep(1)
+
+
 def measure(url, prepared, args, sampler, raw_dir, workdir):
     points = []
     order = ["echo_small", "encode_small", "echo_large", "encode_large", "decode", "reconstruct",
@@ -176,6 +190,7 @@ def main(argv):
         sampler.start()
         with tempfile.TemporaryDirectory(prefix="erasure-load-") as workdir:
             prepared = prepare(url, args, workdir)
+            warm_up(url, prepared, args, sampler, raw_dir, workdir)
             points = measure(url, prepared, args, sampler, raw_dir, workdir)
             sweep_points = sweep(url, args, sampler, raw_dir, workdir) if args.sweep else []
         sampler.label = "idle after the run"
@@ -184,7 +199,8 @@ def main(argv):
         sampler.stopped.set()
         if service:
             service.stop()
-    run = {"stamp": stamp, "args": {k: v for k, v in vars(args).items()}, "url": url,
+    shutdown_log = service.shutdown_lines() if service else []
+    run = {"stamp": stamp, "shutdown_log": shutdown_log, "args": {k: v for k, v in vars(args).items()}, "url": url,
            "command": "load-tests/run-local.sh " + " ".join(argv), "machine": report.machine(REPO),
            "prepared": {n: {"checked": s.checked, "error": s.error, "object_bytes": s.object_bytes}
                         for n, s in prepared.items()},

@@ -128,7 +128,8 @@ def section(run, plot_files):
              "k6 `constant-vus`).", "",
              "Before the load, every request the scenarios replay was sent once and checked byte for byte "
              "(encode data shards = the object's split, decode = the object, reconstruct = exactly the lost shards):", ""]
-    lines += [f"- {name}: " + (f"not measured — {p['error']}" if p["error"] else f"{p['checked']} requests checked")
+    lines += [f"- {name}: " + (f"not measured — {p['error']}" if p["error"] else
+                               f"{p['checked']} request{'' if p['checked'] == 1 else 's'} checked")
               for name, p in prepared.items()]
     lines += ["", "### Throughput and ratio to the transport baseline", "",
               "Each cell: requests/s, object MiB/s, and **requests/s ÷ the echo baseline's** at the same concurrency "
@@ -142,6 +143,9 @@ def section(run, plot_files):
                   "how much a coding request costs beyond the transport; *added p50* is encode's median latency "
                   "minus echo's for the same body.", ""] + _sweep_table(run)
     lines += ["", "### Native memory", ""] + _memory_lines(run)
+    if run.get("shutdown_log"):
+        lines += ["", "The service's log when the runner stopped it (SIGTERM):", "", "```"]
+        lines += [line.split("] ", 1)[-1] if "] (" in line else line for line in run["shutdown_log"]] + ["```"]
     lines += ["", "### Plots", ""] + [f"![{title}](plots/{os.path.basename(path)})" for title, path in plot_files]
     lines += ["", "How to read these figures and how to rerun them: [load-tests/README.md](../load-tests/README.md).",
               END]

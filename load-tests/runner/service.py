@@ -1,5 +1,6 @@
 """Starts, watches and stops the service for the local runner."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -62,6 +63,14 @@ class Service:
         except OSError:
             return None
         return None
+
+    def shutdown_lines(self):
+        """The service log's lines about shutdown, drain and leaks (after stop())."""
+        try:
+            with open(self.log_path, errors="replace") as log:
+                return [line.rstrip() for line in log if re.search(r"(?i)shutdown|drain|leak", line)][-6:]
+        except OSError:
+            return []
 
     def stop(self, timeout_s=60):
         """SIGTERM (graceful shutdown), then SIGKILL of the process group after timeout_s."""
