@@ -4,6 +4,10 @@
 
 import http from 'k6/http';
 import { check } from 'k6';
+import { verifyBodies } from './config.js';
+
+// VERIFY=0: bodies are not kept (responseType 'none'), so the generator spends no CPU on them.
+const RESPONSE_TYPE = verifyBodies() ? 'binary' : 'none';
 
 function codingQuery(shape, extra) {
   let query = `k=${shape.k}&m=${shape.m}&codec=${shape.codec}`;
@@ -17,7 +21,7 @@ function params(name, contentType, accept) {
   const headers = {};
   if (contentType) headers['Content-Type'] = contentType;
   if (accept) headers.Accept = accept;
-  return { headers: headers, tags: { name: name }, responseType: 'binary', timeout: '60s' };
+  return { headers: headers, tags: { name: name }, responseType: RESPONSE_TYPE, timeout: '60s' };
 }
 
 /**

@@ -50,6 +50,18 @@ export function prepareStripe(shape) {
   return { shape: shape, objectHash: sha256(object), shardSet: shardSet, shardHashes: shardHashes };
 }
 
+/** A check body that counts a malformed response (parse error) as a failed check, not an aborted iteration. */
+function safely(predicate) {
+  return (response) => {
+    try {
+      return predicate(response);
+    } catch (error) {
+      console.warn(`check failed on a malformed response (status ${response.status}): ${error.message}`);
+      return false;
+    }
+  };
+}
+
 function encodedShardsMatch(response, shape, state) {
   const parts = parseMixed(response.body, response.headers['Content-Type']);
   if (parts.length !== shape.k + shape.m) return false;
@@ -77,8 +89,8 @@ export function encodeIteration(name, shape) {
   const response = client.encode(BASE_URL, shape, state.object, name, 'multipart');
   const ok = check(response, {
     'encode: status 200': (r) => r.status === 200,
-    'encode: k+m shards, data shards equal the object': (r) => !VERIFY
-      || (r.status === 200 && encodedShardsMatch(r, shape, state)),
+    'encode: k+m shards, data shards equal the object': safely((r) => !VERIFY
+      || (r.status === 200 && encodedShardsMatch(r, shape, state))),
   });
   if (ok) objectBytes.add(shape.size);
 }
@@ -117,13 +129,13 @@ export function reconstructIteration(name, stripe) {
   const response = client.reconstruct(BASE_URL, shape, shardSet, name);
   const ok = check(response, {
     'reconstruct: status 200': (r) => r.status === 200,
-    'reconstruct: returns exactly the lost shards': (r) => {
+    'reconstruct: returns exactly the lost shards': safely((r) => {
       if (!VERIFY) return true;
       if (r.status !== 200) return false;
       const parts = parseMixed(r.body, r.headers['Content-Type']);
       return parts.length === erasures.length && parts.every((part, i) => part.index === erasures[i]
         && sha256(part.bytes) === stripe.shardHashes[part.index]);
-    },
+    }),
   });
   erasedShards.add(erasures.length);
   if (ok) objectBytes.add(erasures.length * shape.shardSize);

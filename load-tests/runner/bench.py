@@ -17,6 +17,8 @@ import tempfile
 import threading
 import time
 
+import shlex
+
 import prom
 import report
 import scenarios as sc
@@ -42,6 +44,7 @@ def parse_args(argv):
     p.add_argument("--warmup", type=int, default=10, help="seconds of unrecorded mixed load before measuring (JIT)")
     p.add_argument("--url", help="measure an already running service instead of starting one")
     p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
+    p.add_argument("--report-only", metavar="RUN_JSON", help="rewrite the report and plots from a saved run.json")
     p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
     p.add_argument("--doc", default=os.path.join(REPO, "docs", "benchmarks.md"))
     p.add_argument("--plots", default=os.path.join(REPO, "docs", "plots"))
@@ -176,6 +179,12 @@ def sweep(url, args, sampler, raw_dir, workdir):
 
 def main(argv):
     args = parse_args(argv)
+    if args.report_only:
+        with open(args.report_only) as saved:
+            report.write(json.load(saved), args.doc, args.plots)
+        print(f"rewrote {args.doc} and the plots in {args.plots} from {args.report_only}", flush=True)
+        return 0
+    machine = report.machine(REPO)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     raw_dir = os.path.join(args.results, stamp)
     os.makedirs(raw_dir, exist_ok=True)
@@ -201,7 +210,8 @@ def main(argv):
             service.stop()
     shutdown_log = service.shutdown_lines() if service else []
     run = {"stamp": stamp, "shutdown_log": shutdown_log, "args": {k: v for k, v in vars(args).items()}, "url": url,
-           "command": "load-tests/run-local.sh " + " ".join(argv), "machine": report.machine(REPO),
+           "command": shlex.join(["load-tests/run-local.sh", *argv]),
+           "machine": dict(machine, loadavg_after=report.loadavg()),
            "prepared": {n: {"checked": s.checked, "error": s.error, "object_bytes": s.object_bytes}
                         for n, s in prepared.items()},
            "points": points, "sweep": sweep_points, "memory": sampler.samples}

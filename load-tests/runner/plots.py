@@ -79,6 +79,29 @@ def latency(run, path):
     plt.close(fig)
 
 
+def _phase_of(label):
+    """'decode c=16' -> 'c=16', 'sweep echo_1024' -> 'sweep', 'warm-up' -> 'warm-up', idle -> None."""
+    if label.startswith("sweep"):
+        return "small-object sweep"
+    if " c=" in label:
+        return label.split(" ", 1)[1]
+    return "warm-up" if label == "warm-up" else None
+
+
+def _phases(samples):
+    """[(phase name, first t, last t)] of consecutive samples in the same load phase (idle gaps ignored)."""
+    phases = []
+    for sample in samples:
+        phase = _phase_of(sample["label"])
+        if phase is None:
+            continue
+        if phases and phases[-1][0] == phase:
+            phases[-1][2] = sample["t"]
+        else:
+            phases.append([phase, sample["t"], sample["t"]])
+    return [tuple(p) for p in phases]
+
+
 def native_memory(run, path):
     plt = _pyplot()
     samples = run["memory"]
@@ -86,24 +109,19 @@ def native_memory(run, path):
     times = [s["t"] for s in samples if s["native_bytes"] is not None]
     axis.plot(times, [s["native_bytes"] / MIB for s in samples if s["native_bytes"] is not None],
               color="tab:purple", label="erasure_native_bytes_in_use")
-    axis.set(title="Native memory in use over the run", xlabel="seconds since start", ylabel="MiB")
+    axis.set(title="Native memory in use over the run (bands: load phases; each phase runs every scenario once)",
+             xlabel="seconds since start", ylabel="MiB")
     rss = [(s["t"], s["rss_bytes"] / MIB) for s in samples if s["rss_bytes"] is not None]
     if rss:
         other = axis.twinx()
         other.plot(*zip(*rss), color="tab:green", alpha=0.6, label="JVM resident set (RSS)")
         other.set_ylabel("RSS MiB")
-        other.legend(loc="upper right", fontsize=8)
-    start = None
-    for i, s in enumerate(samples):  # shade and name each measured stretch
-        ends = i + 1 == len(samples) or samples[i + 1]["label"] != s["label"]
-        start = s["t"] if start is None else start
-        if ends:
-            if s["label"] not in ("idle", "start", "idle after the run"):
-                axis.axvspan(start, s["t"], alpha=0.08, color="tab:blue")
-                axis.text((start + s["t"]) / 2, 1.0, s["label"], rotation=90, fontsize=6, va="top", ha="center",
-                          transform=axis.get_xaxis_transform())
-            start = None
-    axis.legend(loc="upper left", fontsize=8)
+        other.legend(loc="center right", fontsize=8)
+    for index, (group, start, end) in enumerate(_phases(samples)):  # one shaded band per load phase
+        axis.axvspan(start, end, alpha=0.10 if index % 2 else 0.04, color="tab:blue")
+        axis.text((start + end) / 2, 0.98, group, fontsize=8, va="top", ha="center",
+                  transform=axis.get_xaxis_transform())
+    axis.legend(loc="center left", fontsize=8)
     axis.grid(True, alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -115,12 +133,12 @@ def small_objects(run, path):
     sweep = run["sweep"]
     sizes = sorted({p["size"] for p in sweep})
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-    for kind, style in (("echo", "--"), ("encode", "-")):
+    for kind, colour in (("echo", "tab:grey"), ("encode", "tab:orange")):
         chosen = [next((p for p in sweep if p["size"] == s and p["kind"] == kind), None) for s in sizes]
         xs = [s for s, p in zip(sizes, chosen) if p]
-        left.plot(xs, [p["requests_per_s"] for p in chosen if p], style, marker="o", label=kind)
-        right.plot(xs, [p["latency_ms"]["p50"] for p in chosen if p], style, marker="o", label=f"{kind} p50")
-        right.plot(xs, [p["latency_ms"]["p99"] for p in chosen if p], style, marker="x", label=f"{kind} p99")
+        left.plot(xs, [p["requests_per_s"] for p in chosen if p], color=colour, marker="o", label=kind)
+        right.plot(xs, [p["latency_ms"]["p50"] for p in chosen if p], "-", color=colour, marker="o", label=f"{kind} p50")
+        right.plot(xs, [p["latency_ms"]["p99"] for p in chosen if p], ":", color=colour, marker="x", label=f"{kind} p99")
     left.set(title=f"Small objects: requests/s at c={run['args']['sweep_level']}", xlabel="object bytes (log)",
              ylabel="requests/s", xscale="log")
     right.set(title="Small objects: latency", xlabel="object bytes (log)", ylabel="ms (log)", xscale="log",

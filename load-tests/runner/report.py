@@ -23,6 +23,15 @@ def _first_line(command, cwd=None):
         return "unknown"
 
 
+def loadavg():
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg gives them."""
+    try:
+        with open("/proc/loadavg") as f:
+            return " / ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def machine(repo):
     """What the figures were measured on: CPU, cores, memory, kernel, JDK, wrk, commit."""
     cpu, memory = "unknown", "unknown"
@@ -34,7 +43,7 @@ def machine(repo):
     except OSError:
         pass
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory, "kernel": platform.release(),
+    return {"loadavg_before": loadavg(), "cpu": cpu, "cores": os.cpu_count(), "memory": memory, "kernel": platform.release(),
             "java": _first_line([java, "-version"]), "wrk": _first_line(["wrk", "-v"]).split(" Copyright")[0],
             "commit": _first_line(["git", "rev-parse", "--short", "HEAD"], cwd=repo),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
@@ -69,7 +78,7 @@ def _throughput_table(run):
                 continue
             r = ratio(p, points)
             cells.append(f"{p['requests_per_s']:.0f} req/s, {p['requests_per_s'] * p['object_bytes'] / MIB:.1f} MiB/s"
-                         + (f", **{r:.2f}×**" if r is not None else ""))
+                         + (f", **{r:.2f}×**" if r is not None else "") + (" †" if r is not None and r > 1.05 else ""))
         baseline = next(p["baseline"] for p in points if p["scenario"] == name) or "(is one)"
         rows.append(f"| {name} | {baseline} | " + " | ".join(cells) + " |")
     return rows
@@ -122,7 +131,8 @@ def section(run, plot_files):
              f"- **Date:** {m['date']}; **commit:** `{m['commit']}`; **command:** `{run['command'].strip()}`",
              *([f"- **Note:** {a['note']}"] if a.get("note") else []),
              f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']}, Linux {m['kernel']}; {m['java']}; "
-             f"load generator {m['wrk']} on the same machine (it competes with the service for the cores).",
+             f"load generator {m['wrk']} on the same machine (it competes with the service for the cores); "
+             f"load average {m.get('loadavg_before', '?')} before the run, {m.get('loadavg_after', '?')} after it.",
              f"- **Shape:** k={a['k']}, m={a['m']}, codec {a['codec']}; small objects {a['small']} B, large "
              f"{a['large']} B; {a['duration']} s per point; concurrency = wrk connections (closed loop, like "
              "k6 `constant-vus`).", "",
@@ -136,6 +146,10 @@ def section(run, plot_files):
               "(the echo baseline sends the same request bodies to `POST /v1/echo`, which does no coding). "
               "The ratio is the figure to compare across machines.", ""]
     lines += _throughput_table(run) if run["points"] else ["No point was measured."]
+    if "†" in "\n".join(lines):
+        lines += ["", "† ratio above 1: the coding request was served faster than the echo of the same request "
+                  "body. Either the echo path is not a lower bound at this size and concurrency, or the point was "
+                  "disturbed (this machine is shared; see the load average above). Compare the latency table."]
     lines += ["", "### Latency", ""] + (_latency_table(run) if run["points"] else ["—"])
     if run["sweep"]:
         lines += ["", f"### Small objects: echo vs encode (decision data, c={a['sweep_level']})", "",
