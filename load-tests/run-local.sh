@@ -4,7 +4,7 @@
 # measures each scenario and its /v1/echo transport baseline at concurrency 1, 4, 16 and 32,
 # samples native memory, stops the service, and writes the "HTTP load" section of
 # docs/benchmarks.md plus docs/plots/http-*.png. Raw wrk outputs: load-tests/results/<time>/.
-# Not part of CI (it takes about 8 minutes at the default 10 s per point).
+# Not part of CI (it takes about 10 minutes at the default 10 s per point).
 #
 # Usage: load-tests/run-local.sh [--duration 10] [--levels 1,4,16,32] [--k 10] [--m 4]
 #                                [--sweep 1024,4096,...] [--url http://host:port]   (see --help)
