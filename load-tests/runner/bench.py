@@ -1,0 +1,226 @@
+"""Local HTTP load runner (the k6 scenarios, replayed by wrk; not part of CI).
+
+Starts the service with bin/run on a free port (or uses --url), prepares and checks every
+scenario's requests, runs each scenario and its /v1/echo transport baseline at every concurrency
+level, samples erasure_native_bytes_in_use and the JVM's RSS throughout, stops the service, and
+writes the "HTTP load" section of docs/benchmarks.md and the PNG plots in docs/plots/.
+
+Usage: load-tests/run-local.sh [--levels 1,4,16,32] [--duration 10] [--k 10] [--m 4] ...
+"""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import shlex
+
+import prom
+import report
+import scenarios as sc
+import wrkparse
+from service import Service, http
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LUA = os.path.join(REPO, "load-tests", "wrk", "requests.lua")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--levels", default="1,4,16,32", help="concurrency levels (wrk connections)")
+    p.add_argument("--duration", type=int, default=10, help="seconds per measured point")
+    p.add_argument("--k", type=int, default=10, help="data shards")
+    p.add_argument("--m", type=int, default=4, help="parity shards")
+    p.add_argument("--codec", default="rs-vandermonde")
+    p.add_argument("--small", type=int, default=4096, help="small object size in bytes")
+    p.add_argument("--large", type=int, default=1048576, help="large object size in bytes")
+    p.add_argument("--sweep", default="1024,4096,16384,65536,262144",
+                   help="object sizes of the small-object sweep (echo vs encode); empty to skip")
+    p.add_argument("--sweep-level", type=int, default=4, help="concurrency of the small-object sweep")
+    p.add_argument("--warmup", type=int, default=10, help="seconds of unrecorded mixed load before measuring (JIT)")
+    p.add_argument("--url", help="measure an already running service instead of starting one")
+    p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
+    p.add_argument("--report-only", metavar="RUN_JSON", help="rewrite the report and plots from a saved run.json")
+    p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
+    p.add_argument("--doc", default=os.path.join(REPO, "docs", "benchmarks.md"))
+    p.add_argument("--plots", default=os.path.join(REPO, "docs", "plots"))
+    args = p.parse_args(argv)
+    args.levels = [int(x) for x in args.levels.split(",")]
+    args.sweep = [int(x) for x in args.sweep.split(",") if x]
+    return args
+
+
+class Sampler(threading.Thread):
+    """Samples native bytes in use (/q/metrics) and RSS every `period` s, labelled by scenario."""
+
+    def __init__(self, url, service, period=0.25):
+        super().__init__(daemon=True)
+        self.url, self.service, self.period = url, service, period
+        self.label, self.samples, self.stopped = "start", [], threading.Event()
+        self.start_time = time.monotonic()
+
+    def sample(self):
+        try:
+            status, _, body = http("GET", self.url + "/q/metrics", timeout=5)
+            native = prom.native_bytes_in_use(body.decode("utf-8")) if status == 200 else None
+        except (OSError, ValueError):
+            native = None
+        rss = self.service.rss_bytes() if self.service else None
+        self.samples.append({"t": round(time.monotonic() - self.start_time, 3), "label": self.label,
+                             "native_bytes": native, "rss_bytes": rss})
+
+    def run(self):
+        while not self.stopped.wait(self.period):
+            self.sample()
+
+
+def run_wrk(url, manifest, connections, duration, raw_path):
+    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+               "--latency", "-s", LUA, url]
+    done = subprocess.run(command, env={**os.environ, "WRK_MANIFEST": manifest},
+                          capture_output=True, text=True, timeout=duration + 120)
+    with open(raw_path, "w") as raw:
+        raw.write(" ".join(command) + "\n" + done.stdout + done.stderr)
+    return wrkparse.parse(done.stdout + done.stderr)
+
+
+def prepare(url, args, workdir):
+    """Builds and checks every scenario; a failing one is kept with its error and not measured."""
+    prep = sc.Preparer(url, workdir, args.k, args.m, args.codec)
+    out = {}
+
+    def attempt(name, build):
+        try:
+            out[name] = build()
+        except (AssertionError, ValueError, OSError, KeyError) as error:
+            out[name] = sc.Scenario(name, "", 0, error=str(error)[:400])
+        print(f"prepared {name}: {out[name].error or f'{out[name].checked} requests checked'}", flush=True)
+
+    attempt("echo_small", lambda: prep.echo("echo_small", args.small))
+    attempt("encode_small", lambda: prep.encode("encode_small", args.small, "echo_small"))
+    attempt("echo_large", lambda: prep.echo("echo_large", args.large))
+    attempt("encode_large", lambda: prep.encode("encode_large", args.large, "echo_large"))
+    try:
+        stripe = prep.stripe(args.large)
+    except (AssertionError, ValueError, OSError, KeyError) as error:
+        stripe, stripe_error = None, str(error)[:400]
+    for name, build in (("decode", prep.decode), ("reconstruct", prep.reconstruct)):
+        attempt(name, lambda b=build, n=name: b(n, args.large, "echo_large", stripe) if stripe else
+                sc.Scenario(n, "", 0, error=stripe_error))
+    parts = [(50, out["encode_small"]), (15, out["encode_large"]), (25, out["decode"]), (10, out["reconstruct"])]
+    if all(not part.error for _, part in parts):
+        out["mixed"] = sc.mixed("mixed", parts, "echo_mixed")
+        attempt("echo_mixed", lambda: prep.echo_of("echo_mixed", out["mixed"]))
+    else:
+        out["mixed"] = sc.Scenario("mixed", "", 0, error="a flow of the mix could not be prepared")
+    return out
+
+
+def warm_up(url, prepared, args, sampler, raw_dir, workdir):
+    """Unrecorded load so the JIT has compiled the hot paths before the first measured point."""
+    usable = [s for s in prepared.values() if not s.error]
+    if not usable or args.warmup <= 0:
+        return
+    sampler.label = "warm-up"
+    everything = sc.Scenario("warm-up", "", 0, lines=[line for s in usable for line in s.lines])
+    manifest = everything.write_manifest(os.path.join(workdir, "warm-up.manifest"))
+    run_wrk(url, manifest, 4, args.warmup, os.path.join(raw_dir, "warm-up.txt"))
+    sampler.label = "idle"
+    time.sleep(1)
+
+
+def measure(url, prepared, args, sampler, raw_dir, workdir):
+    points = []
+    order = ["echo_small", "encode_small", "echo_large", "encode_large", "decode", "reconstruct",
+             "echo_mixed", "mixed"]
+    for level in args.levels:
+        for name in order:
+            scenario = prepared.get(name)
+            if scenario is None or scenario.error:
+                continue
+            sampler.label = f"{name} c={level}"
+            manifest = scenario.write_manifest(os.path.join(workdir, f"{name}.manifest"))
+            result = run_wrk(url, manifest, level, args.duration, os.path.join(raw_dir, f"{name}-c{level}.txt"))
+            points.append({"scenario": name, "baseline": scenario.baseline, "connections": level,
+                           "object_bytes": scenario.object_bytes, **result})
+            print(f"{name:13s} c={level:<3d} {result['requests_per_s']:9.1f} req/s  p50 {result['latency_ms']['p50']:8.2f}"
+                  f" ms  p99 {result['latency_ms']['p99']:8.2f} ms  errors {result['errors']}", flush=True)
+            sampler.label = "idle"
+            time.sleep(1)
+    return points
+
+
+def sweep(url, args, sampler, raw_dir, workdir):
+    """Echo vs encode of small objects at one concurrency: the data for the small-object decision."""
+    points = []
+    prep = sc.Preparer(url, workdir, args.k, args.m, args.codec, seed=7)
+    for size in args.sweep:
+        for kind in ("echo", "encode"):
+            name = f"{kind}_{size}"
+            try:
+                scenario = prep.echo(name, size) if kind == "echo" else prep.encode(name, size, f"echo_{size}")
+            except (AssertionError, ValueError, OSError) as error:
+                print(f"sweep {name}: not measured: {error}", flush=True)
+                continue
+            sampler.label = f"sweep {name}"
+            manifest = scenario.write_manifest(os.path.join(workdir, f"{name}.manifest"))
+            result = run_wrk(url, manifest, args.sweep_level, args.duration,
+                             os.path.join(raw_dir, f"sweep-{name}.txt"))
+            points.append({"kind": kind, "size": size, "connections": args.sweep_level, **result})
+            print(f"sweep {name:14s} {result['requests_per_s']:9.1f} req/s  p50 {result['latency_ms']['p50']:8.2f} ms",
+                  flush=True)
+            sampler.label = "idle"
+    return points
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.report_only:
+        with open(args.report_only) as saved:
+            report.write(json.load(saved), args.doc, args.plots)
+        print(f"rewrote {args.doc} and the plots in {args.plots} from {args.report_only}", flush=True)
+        return 0
+    machine = report.machine(REPO)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    raw_dir = os.path.join(args.results, stamp)
+    os.makedirs(raw_dir, exist_ok=True)
+    service = None if args.url else Service(REPO, os.path.join(raw_dir, "service.log"))
+    if service:
+        print(f"starting the service on {service.url} (log: {service.log_path})", flush=True)
+        service.start()
+    url = args.url or service.url
+    sampler = Sampler(url, service)
+    try:
+        sampler.sample()
+        sampler.start()
+        with tempfile.TemporaryDirectory(prefix="erasure-load-") as workdir:
+            prepared = prepare(url, args, workdir)
+            warm_up(url, prepared, args, sampler, raw_dir, workdir)
+            points = measure(url, prepared, args, sampler, raw_dir, workdir)
+            sweep_points = sweep(url, args, sampler, raw_dir, workdir) if args.sweep else []
+        sampler.label = "idle after the run"
+        time.sleep(3)
+    finally:
+        sampler.stopped.set()
+        if service:
+            service.stop()
+    shutdown_log = service.shutdown_lines() if service else []
+    run = {"stamp": stamp, "shutdown_log": shutdown_log, "args": {k: v for k, v in vars(args).items()}, "url": url,
+           "command": shlex.join(["load-tests/run-local.sh", *argv]),
+           "machine": dict(machine, loadavg_after=report.loadavg()),
+           "prepared": {n: {"checked": s.checked, "error": s.error, "object_bytes": s.object_bytes}
+                        for n, s in prepared.items()},
+           "points": points, "sweep": sweep_points, "memory": sampler.samples}
+    with open(os.path.join(raw_dir, "run.json"), "w") as out:
+        json.dump(run, out, indent=1)
+    report.write(run, args.doc, args.plots)
+    print(f"wrote {args.doc}, plots in {args.plots}, raw results in {raw_dir}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
