@@ -5,7 +5,7 @@
 //
 // Usage: node tools/lint-dockerfiles.js Dockerfile.native Dockerfile.jvm
 // Output (stdout): [{"file": ..., "diagnostics": [{"line": 1-based, "severity": "error"|"warning",
-//   "message": ...}], "stages": [{"from": image, "name": alias|null, "instructions":
+//   "message": ...}], "stages": [{"from": image as written, "name": alias|null, "instructions":
 //   [{"line": 1-based, "keyword": "RUN", "arguments": raw text, "json": [..] | null}]}]}]
 // Exit status: 0 when no file has a diagnostic, 1 otherwise, 2 on a usage error.
 "use strict";
@@ -40,8 +40,9 @@ function describe(instruction) {
 
 function stagesOf(content) {
   const dockerfile = DockerfileParser.parse(content);
-  const stages = [];
+  // Instructions before the first FROM (global ARGs) form a stage with "from": null.
   let current = { from: null, name: null, instructions: [] };
+  const stages = [current];
   for (const instruction of dockerfile.getInstructions()) {
     if (instruction.getKeyword() === "FROM") {
       current = { from: instruction.getImage(), name: instruction.getBuildStage() || null, instructions: [] };
@@ -49,7 +50,7 @@ function stagesOf(content) {
     }
     current.instructions.push(describe(instruction));
   }
-  return stages;
+  return stages.filter((stage) => stage.from !== null || stage.instructions.length > 0);
 }
 
 function lint(file) {
