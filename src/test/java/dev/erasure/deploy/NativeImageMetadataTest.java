@@ -36,10 +36,20 @@ class NativeImageMetadataTest {
     static final Path METADATA = Path.of(
             "src/main/resources/META-INF/native-image/dev.erasure/erasure-service/reachability-metadata.json");
     static final Path HEADER = Path.of("/usr/include/isa-l/erasure_code.h");
+    static final Path ISAL_LIBRARY = Path.of("src/main/java/dev/erasure/codec/isal/IsalLibrary.java");
     static final List<String> ISAL_FUNCTIONS = List.of("ec_init_tables", "ec_encode_data");
 
     private static final Map<String, MemoryLayout> CANONICAL = Linker.nativeLinker().canonicalLayouts();
 
+    /** A registered downcall: its signature and its {@code critical} option (null when absent). */
+    record Downcall(Shape shape, Boolean criticalAllowHeapAccess) {
+        Linker.Option[] options() {
+            return criticalAllowHeapAccess == null ? new Linker.Option[0]
+                    : new Linker.Option[] {Linker.Option.critical(criticalAllowHeapAccess)};
+        }
+    }
+
+    /** A C signature in native-image's layout names (void, int, void*). */
     record Shape(String returnType, List<String> parameterTypes) {
         FunctionDescriptor descriptor() {
             MemoryLayout[] parameters = parameterTypes.stream().map(NativeImageMetadataTest::layout).toArray(MemoryLayout[]::new);
@@ -54,9 +64,9 @@ class NativeImageMetadataTest {
         List<String> sections = new ArrayList<>();
         metadata.fieldNames().forEachRemaining(sections::add);
         assertThat(sections).isSubsetOf("comment", "foreign", "reflection", "resources");
-        for (Shape shape : downcalls()) {
-            assertThat(shape.parameterTypes()).allSatisfy(type -> assertThat(CANONICAL).containsKey(type));
-            assertThat(shape.descriptor()).isNotNull();
+        for (Downcall downcall : downcalls()) {
+            assertThat(downcall.shape().parameterTypes()).allSatisfy(type -> assertThat(CANONICAL).containsKey(type));
+            assertThat(downcall.shape().descriptor()).isNotNull();
         }
     }
 
@@ -67,7 +77,37 @@ class NativeImageMetadataTest {
         for (String function : ISAL_FUNCTIONS) {
             fromHeader.add(prototype(Files.readString(HEADER), function));
         }
-        assertThat(downcalls()).containsExactlyInAnyOrderElementsOf(fromHeader);
+        assertThat(downcalls()).extracting(Downcall::shape).containsExactlyInAnyOrderElementsOf(fromHeader);
+    }
+
+    /**
+     * Native image matches a downcall by descriptor and options, so what the ISA-L kernel builds must
+     * be registered exactly. Reads the kernel's source (a scan of its FunctionDescriptor.ofVoid(...)
+     * and Linker.Option.critical(...) calls); skipped while the codec branch is not merged.
+     */
+    @Test
+    void matchesTheDescriptorsTheIsalKernelBuilds() throws IOException {
+        assumeTrue(Files.isReadable(ISAL_LIBRARY), "the codec's " + ISAL_LIBRARY + " is not on this branch yet");
+        String source = Files.readString(ISAL_LIBRARY);
+        List<Shape> built = new ArrayList<>();
+        Matcher descriptor = Pattern.compile("FunctionDescriptor\\.(of\\w*)\\(([^)]*)\\)").matcher(source);
+        while (descriptor.find()) {
+            assertThat(descriptor.group(1)).as("only void ISA-L functions are registered").isEqualTo("ofVoid");
+            List<String> parameters = new ArrayList<>();
+            for (String argument : descriptor.group(2).split(",")) {
+                String layout = argument.strip().replaceFirst("^ValueLayout\\.", "");
+                parameters.add(switch (layout) {
+                    case "JAVA_INT" -> "int";
+                    case "ADDRESS" -> "void*";
+                    default -> throw new AssertionError("layout " + layout + " of IsalLibrary has no mapping in this test");
+                });
+            }
+            built.add(new Shape("void", List.copyOf(parameters)));
+        }
+        assertThat(downcalls()).extracting(Downcall::shape).containsExactlyInAnyOrderElementsOf(built);
+        Matcher critical = Pattern.compile("Linker\\.Option\\.critical\\((true|false)\\)").matcher(source);
+        Boolean allowHeapAccess = critical.find() ? Boolean.valueOf(critical.group(1)) : null;
+        assertThat(downcalls()).extracting(Downcall::criticalAllowHeapAccess).containsOnly(allowHeapAccess);
     }
 
     @Test
@@ -109,23 +149,26 @@ class NativeImageMetadataTest {
         }
     }
 
-    /** The registered shape equal to the function's prototype, as a downcall handle. */
+    /** The registered downcall whose signature is the function's prototype, as a handle with its options. */
     private static MethodHandle handle(SymbolLookup library, String function, Shape prototype) throws IOException {
-        assertThat(downcalls()).as("registered shape of %s", function).contains(prototype);
+        Downcall registered = downcalls().stream().filter(d -> d.shape().equals(prototype)).findFirst()
+                .orElseThrow(() -> new AssertionError("no registered downcall for " + function + " " + prototype));
         MemorySegment symbol = library.find(function).orElseThrow(() -> new AssertionError(function + " not in libisal.so.2"));
-        return Linker.nativeLinker().downcallHandle(symbol, prototype.descriptor());
+        return Linker.nativeLinker().downcallHandle(symbol, registered.shape().descriptor(), registered.options());
     }
 
-    static List<Shape> downcalls() throws IOException {
+    static List<Downcall> downcalls() throws IOException {
         JsonNode downcalls = new ObjectMapper().readTree(METADATA.toFile()).path("foreign").path("downcalls");
-        List<Shape> shapes = new ArrayList<>();
+        List<Downcall> registered = new ArrayList<>();
         for (JsonNode call : downcalls) {
             Iterator<JsonNode> types = call.get("parameterTypes").elements();
             List<String> parameters = StreamSupport.stream(((Iterable<JsonNode>) () -> types).spliterator(), false)
                     .map(JsonNode::asText).toList();
-            shapes.add(new Shape(call.get("returnType").asText(), parameters));
+            JsonNode critical = call.path("options").path("critical");
+            Boolean allowHeapAccess = critical.isMissingNode() ? null : critical.path("allowHeapAccess").asBoolean(false);
+            registered.add(new Downcall(new Shape(call.get("returnType").asText(), parameters), allowHeapAccess));
         }
-        return shapes;
+        return registered;
     }
 
     /** The shape of {@code void name(...)} in the C header: pointers become void*, ints stay int. */
