@@ -32,17 +32,17 @@ class HelmChartValuesTest {
                 Map.entry("config.jobs.deadline", "2m"), Map.entry("config.jobs.retryAfterSeconds", 7),
                 Map.entry("config.buffer.budget", "1G"), Map.entry("config.buffer.trackAllocations", true),
                 Map.entry("config.api.maxBodySize", "256M"), Map.entry("config.api.maxParts", 64),
-                Map.entry("config.api.maxPartHeaderSize", 4096), Map.entry("config.shutdown.timeoutSeconds", 60),
+                Map.entry("config.api.maxPartHeaderSize", "16K"), Map.entry("config.shutdown.timeoutSeconds", 60),
                 Map.entry("config.shutdown.delaySeconds", 0), Map.entry("config.http.port", 9090),
                 Map.entry("memory.maxDirectMemory", "1100m"), Map.entry("resources.limits.memory", "2Gi"),
                 Map.entry("terminationGracePeriodSeconds", 90)));
         assertThat(chart.one(ConfigMap.class).getData()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("ERASURE_CODEC_KERNEL", "scalar"), Map.entry("ERASURE_CODEC_CACHE_SIZE", "8"),
                 Map.entry("ERASURE_JOBS_WORKERS", "3"), Map.entry("ERASURE_JOBS_QUEUE_CAPACITY", "500"),
-                Map.entry("ERASURE_JOBS_DEADLINE", "2m"), Map.entry("ERASURE_JOBS_RETRY_AFTER", "7"),
+                Map.entry("ERASURE_JOBS_DEADLINE", "2m"), Map.entry("ERASURE_JOBS_RETRY_AFTER", "7s"),
                 Map.entry("ERASURE_BUFFER_BUDGET", "1G"), Map.entry("ERASURE_BUFFER_TRACK_ALLOCATIONS", "true"),
                 Map.entry("ERASURE_API_MAX_BODY_SIZE", "256M"), Map.entry("ERASURE_API_MAX_PARTS", "64"),
-                Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "4096"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
+                Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "16K"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false"), Map.entry("QUARKUS_SHUTDOWN_DELAY", "0s"),
                 Map.entry("QUARKUS_HTTP_PORT", "9090")));
         Deployment deployment = chart.one(Deployment.class);
