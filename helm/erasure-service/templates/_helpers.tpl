@@ -101,13 +101,10 @@ the fix. Included once by the Deployment.
 {{- $budget := include "erasure-service.bytes" (list "config.buffer.budget" $v.config.buffer.budget) | int64 }}
 {{- $direct := include "erasure-service.bytes" (list "memory.maxDirectMemory" $v.memory.maxDirectMemory) | int64 }}
 {{- $heap := include "erasure-service.bytes" (list "memory.maxHeap" $v.memory.maxHeap) | int64 }}
-{{- if lt $direct $budget }}
-{{- fail (printf "memory.maxDirectMemory (%s) must be >= config.buffer.budget (%s): native shard buffers count against it" (toString $v.memory.maxDirectMemory) (toString $v.config.buffer.budget)) }}
-{{- end }}
 {{- with (dig "limits" "memory" "" $v.resources) }}
 {{- $limit := include "erasure-service.bytes" (list "resources.limits.memory" .) | int64 }}
-{{- if le $limit (add $heap $direct) }}
-{{- fail (printf "resources.limits.memory (%s) must exceed memory.maxHeap + memory.maxDirectMemory (%s + %s), or the pod is OOM-killed under load" (toString .) (toString $v.memory.maxHeap) (toString $v.memory.maxDirectMemory)) }}
+{{- if le $limit (add $heap $direct $budget) }}
+{{- fail (printf "resources.limits.memory (%s) must exceed memory.maxHeap + memory.maxDirectMemory + config.buffer.budget (%s + %s + %s), or the pod is OOM-killed under load" (toString .) (toString $v.memory.maxHeap) (toString $v.memory.maxDirectMemory) (toString $v.config.buffer.budget)) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -105,14 +105,15 @@ class HelmChartTest {
     }
 
     @Test
-    void resourcesHoldHeapPlusNativeBudgetAndNativeFlagsAreArguments() {
+    void resourcesHoldHeapDirectBuffersAndShardBudgetAndNativeFlagsAreArguments() {
         Container container = serviceContainer(RenderedChart.render(Map.of()).one(Deployment.class));
         var resources = container.getResources();
         assertThat(resources.getRequests()).containsKeys("cpu", "memory");
         assertThat(resources.getLimits()).containsKeys("cpu", "memory");
         long limit = Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValueExact();
-        assertThat(limit).as("memory limit vs heap 256m + direct 640m").isGreaterThan((256L + 640L) << 20);
-        assertThat(container.getArgs()).containsExactly("-Xmx256m", "-XX:MaxDirectMemorySize=640m");
+        assertThat(limit).as("memory limit vs heap 256m + direct 128m + shard budget 512M")
+                .isGreaterThan((256L + 128L + 512L) << 20);
+        assertThat(container.getArgs()).containsExactly("-Xmx256m", "-XX:MaxDirectMemorySize=128m");
         assertThat(container.getEnv()).isNullOrEmpty();
     }
 

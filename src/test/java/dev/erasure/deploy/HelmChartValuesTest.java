@@ -34,7 +34,7 @@ class HelmChartValuesTest {
                 Map.entry("config.api.maxBodySize", "256M"), Map.entry("config.api.maxParts", 64),
                 Map.entry("config.api.maxPartHeaderSize", "16K"), Map.entry("config.shutdown.timeoutSeconds", 60),
                 Map.entry("config.shutdown.delaySeconds", 0), Map.entry("config.http.port", 9090),
-                Map.entry("memory.maxDirectMemory", "1100m"), Map.entry("resources.limits.memory", "2Gi"),
+                Map.entry("memory.maxDirectMemory", "200m"), Map.entry("resources.limits.memory", "2Gi"),
                 Map.entry("terminationGracePeriodSeconds", 90)));
         assertThat(chart.one(ConfigMap.class).getData()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("ERASURE_CODEC_KERNEL", "scalar"), Map.entry("ERASURE_CODEC_CACHE_SIZE", "8"),
@@ -48,7 +48,7 @@ class HelmChartValuesTest {
         Deployment deployment = chart.one(Deployment.class);
         Container container = serviceContainer(deployment);
         assertThat(container.getPorts().getFirst().getContainerPort()).isEqualTo(9090);
-        assertThat(container.getArgs()).containsExactly("-Xmx256m", "-XX:MaxDirectMemorySize=1100m");
+        assertThat(container.getArgs()).containsExactly("-Xmx256m", "-XX:MaxDirectMemorySize=200m");
         assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(90L);
     }
 
@@ -66,7 +66,7 @@ class HelmChartValuesTest {
                 .one(Deployment.class));
         assertThat(container.getArgs()).isNullOrEmpty();
         assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).containsExactly(
-                tuple("JAVA_TOOL_OPTIONS", "-Xmx256m -XX:MaxDirectMemorySize=640m"),
+                tuple("JAVA_TOOL_OPTIONS", "-Xmx256m -XX:MaxDirectMemorySize=128m"),
                 tuple("QUARKUS_LOG_LEVEL", "DEBUG"));
     }
 
@@ -135,11 +135,13 @@ class HelmChartValuesTest {
     }
 
     @Test
-    void refusesMemorySettingsThatCannotHoldTheBufferBudget() {
+    void refusesAMemoryLimitThatCannotHoldHeapDirectBuffersAndTheShardBudget() {
         assertRenderFails(Map.of("config.buffer.budget", "1G"),
-                "memory.maxDirectMemory (640m) must be >= config.buffer.budget (1G)");
-        assertRenderFails(Map.of("resources.limits.memory", "800Mi"),
-                "resources.limits.memory (800Mi) must exceed memory.maxHeap + memory.maxDirectMemory (256m + 640m)");
+                "resources.limits.memory (1280Mi) must exceed memory.maxHeap + memory.maxDirectMemory"
+                        + " + config.buffer.budget (256m + 128m + 1G)");
+        assertRenderFails(Map.of("resources.limits.memory", "896Mi"),
+                "resources.limits.memory (896Mi) must exceed memory.maxHeap + memory.maxDirectMemory"
+                        + " + config.buffer.budget (256m + 128m + 512M)");
         assertRenderFails(Map.of("memory.maxHeap", "lots"),
                 "memory.maxHeap must be a size such as 512M, 640m, 1Gi or 1280Mi (got \"lots\")");
     }
