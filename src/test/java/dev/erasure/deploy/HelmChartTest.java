@@ -182,6 +182,20 @@ class HelmChartTest {
         assertThat(test.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
                 org.assertj.core.groups.Tuple.tuple("ERASURE_URL", "http://erasure-erasure-service:80"));
         assertThat(String.join("\n", test.getArgs())).contains("/v1/encode?k=", "/v1/decode?k=", "cmp ");
+        assertThat(test.getResources().getLimits()).containsKeys("cpu", "memory");
+    }
+
+    @Test
+    void notesTellHowToReachTestAndScaleTheRelease() {
+        String notes = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE).withNamespace("coding")
+                .dryRun().clientOnly().call().getOutput();
+        assertThat(notes).contains(
+                "kubectl --namespace coding port-forward svc/erasure-erasure-service 8080:80",
+                "curl -s http://localhost:8080/q/health/ready",
+                "'http://localhost:8080/v1/encode?k=4&m=2'",
+                "helm test erasure --namespace coding --logs",
+                "HorizontalPodAutoscaler between 2 and 10 pods at 70% CPU",
+                "Access control is not implemented yet");
     }
 
     private static void assertHttpProbe(Probe probe, String path) {
