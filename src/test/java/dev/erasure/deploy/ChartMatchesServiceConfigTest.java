@@ -1,0 +1,103 @@
+package dev.erasure.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart maps every setting of the service and, out of the box, sets each to the service's own
+ * default: read from the {@code @ConfigMapping} source {@code dev.erasure.ops.ErasureConfig} (its
+ * nested groups and their {@code @WithDefault} values), so a setting added there without a chart
+ * value fails here. Skipped while the ops branch is not merged.
+ */
+class ChartMatchesServiceConfigTest {
+
+    static final String NO_DEFAULT = "(no default)";
+    static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
+    static final Path CONFIG_MAPPING = Path.of("src/main/java/dev/erasure/ops/ErasureConfig.java");
+
+    private static final Pattern GROUP = Pattern.compile("(?s)\\n    interface (\\w+) \\{(.*?)\\n    }");
+    private static final Pattern SETTING = Pattern.compile(
+            "(?s)(?:@WithDefault\\(\"([^\"]*)\"\\)\\s*)?(?:@\\w+(?:\\([^)]*\\))?\\s*)*[\\w.<>]+ (\\w+)\\(\\);");
+
+    @Test
+    void everySettingIsMappedWithTheServiceDefault() throws IOException {
+        assumeTrue(Files.isReadable(CONFIG_MAPPING), "the ops branch (" + CONFIG_MAPPING + ") is not on this branch yet");
+        Map<String, String> defaults = serviceDefaults(Files.readString(CONFIG_MAPPING));
+        assertThat(defaults).as("settings found in %s", CONFIG_MAPPING).isNotEmpty();
+        Map<String, String> chart = RenderedChart.render(Map.of()).one(ConfigMap.class).getData();
+        assertThat(chart).as("the chart's ConfigMap").containsKeys(defaults.keySet().toArray(String[]::new));
+        defaults.values().removeIf(NO_DEFAULT::equals);
+        assertThat(chart).as("the chart's ConfigMap").containsAllEntriesOf(defaults);
+    }
+
+    /** The Quarkus settings the chart maps default to what application.properties sets (prod profile). */
+    @Test
+    void quarkusSettingsMatchApplicationProperties() throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(APPLICATION_PROPERTIES)) {
+            properties.load(in);
+        }
+        Map<String, String> chart = RenderedChart.render(Map.of()).one(ConfigMap.class).getData();
+        for (String key : List.of("quarkus.shutdown.timeout", "quarkus.shutdown.delay", "quarkus.shutdown.delay-enabled",
+                "quarkus.http.port")) {
+            String env = key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
+            assertThat(chart).as("chart default of %s (%s in %s)", env, key, APPLICATION_PROPERTIES)
+                    .containsEntry(env, properties.getProperty(key));
+        }
+    }
+
+    @Test
+    void readsGroupsSettingsAndDefaultsFromAConfigMapping() {
+        String source = """
+                @ConfigMapping(prefix = "erasure")
+                public interface ErasureConfig {
+                    Jobs jobs();
+
+                    interface Jobs {
+                        /** Worker threads. */
+                        @WithDefault("0")
+                        int workers();
+
+                        @WithDefault("30s")
+                        Duration deadline();
+
+                        Optional<String> queueName();
+                    }
+                }
+                """;
+        assertThat(serviceDefaults(source)).containsExactly(
+                Map.entry("ERASURE_JOBS_WORKERS", "0"), Map.entry("ERASURE_JOBS_DEADLINE", "30s"),
+                Map.entry("ERASURE_JOBS_QUEUE_NAME", NO_DEFAULT));
+    }
+
+    /** Environment name of each setting (ERASURE_GROUP_SETTING) and its default, or "(no default)". */
+    static Map<String, String> serviceDefaults(String source) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        Matcher group = GROUP.matcher(source);
+        while (group.find()) {
+            Matcher setting = SETTING.matcher(group.group(2).replaceAll("(?s)/\\*\\*.*?\\*/", ""));
+            while (setting.find()) {
+                String env = "ERASURE_" + snake(group.group(1)) + "_" + snake(setting.group(2));
+                defaults.put(env, setting.group(1) == null ? NO_DEFAULT : setting.group(1));
+            }
+        }
+        return defaults;
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+}
