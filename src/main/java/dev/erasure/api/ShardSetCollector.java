@@ -1,0 +1,203 @@
+package dev.erasure.api;
+
+import dev.erasure.buffer.JobArena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the parts of a multipart shard set straight into the job's arena as they arrive.
+ *
+ * <p>Sizes: parts must all have the same size, which is unknown until the first part's closing
+ * delimiter. The first part is staged into arena chunks (one chunk of Content-Length / k bytes when
+ * the length is known, since a valid set has at least k parts; otherwise growing chunks) and, when it
+ * spans several chunks, compacted once into one segment by a native copy. Every later part is written
+ * into a segment of exactly that size; a part that overflows or falls short is refused (400).
+ *
+ * <p>Shard index: header {@code Shard-Index} (multipart/mixed) or the form-data name {@code shard-<i>}.
+ * A {@code Shard-CRC32C} header that does not match the body makes the shard an erasure (discarded).
+ */
+final class ShardSetCollector implements MultipartParser.PartHandler {
+
+    private static final long FIRST_STAGING_CHUNK = 64 * 1024;
+    private static final long MAX_STAGING_CHUNK = 16L * 1024 * 1024;
+    private static final Pattern FORM_NAME = Pattern.compile("(?i)(?:^|;)\\s*name\\s*=\\s*\"?([^\";]*)\"?");
+
+    private final StripeParams params;
+    private final JobArena arena;
+    private final long contentLength;
+    private final MemorySegment[] shards;
+    private final boolean[] present;
+    private final List<Integer> discarded = new ArrayList<>();
+    private final List<MemorySegment> staging = new ArrayList<>();
+    private long shardSize = -1;
+    private int index;
+    private Integer expectedCrc;
+    private MemorySegment target;
+    private long written;
+
+    /** @param contentLength the request's Content-Length, or -1 when absent */
+    ShardSetCollector(StripeParams params, JobArena arena, long contentLength) {
+        this.params = params;
+        this.arena = arena;
+        this.contentLength = contentLength;
+        this.shards = new MemorySegment[params.totalShards()];
+        this.present = new boolean[params.totalShards()];
+    }
+
+    @Override
+    public void partStarted(int partNumber, Map<String, String> headers) {
+        index = shardIndex(partNumber, headers);
+        if (shards[index] != null) {
+            throw ApiException.invalidShardSet("shard index " + index + " appears twice (part " + partNumber + ")");
+        }
+        String crc = headers.get("shard-crc32c");
+        expectedCrc = crc == null ? null : Checksums.parse(crc, "part " + partNumber);
+        written = 0;
+        target = shardSize < 0 ? null : arena.allocate(shardSize);
+    }
+
+    @Override
+    public void partData(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        if (shardSize >= 0) {
+            if (written + length > shardSize) {
+                throw unequal(written + length, "more than ");
+            }
+            MemorySegment.copy(MemorySegment.ofBuffer(bytes), 0, target, written, length);
+        } else {
+            stage(bytes);
+        }
+        written += length;
+    }
+
+    @Override
+    public void partEnded() {
+        if (shardSize < 0) {
+            if (written == 0) {
+                throw ApiException.invalidShardSet("shard " + index + " is empty (shards must have >= 1 byte)");
+            }
+            shardSize = written;
+            target = compactStaging();
+        } else if (written != shardSize) {
+            throw unequal(written, "");
+        }
+        shards[index] = target;
+        present[index] = expectedCrc == null || expectedCrc == Checksums.crc32c(target);
+        if (!present[index]) {
+            discarded.add(index);
+        }
+        target = null;
+    }
+
+    /** The collected set; call after the parser finished. */
+    ShardSet result() {
+        if (shardSize < 0) {
+            throw ApiException.invalidShardSet("shard set has no parts");
+        }
+        int[] received = java.util.stream.IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
+        return new ShardSet(params, shardSize, shards, present, received,
+                discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
+    }
+
+    private int shardIndex(int partNumber, Map<String, String> headers) {
+        Integer fromHeader = parseIndex(headers.get("shard-index"), "Shard-Index of part " + partNumber);
+        Integer fromName = null;
+        String disposition = headers.get("content-disposition");
+        if (disposition != null) {
+            Matcher name = FORM_NAME.matcher(disposition);
+            if (name.find()) {
+                String value = name.group(1);
+                if (!value.startsWith("shard-")) {
+                    throw ApiException.invalidShardSet("form-data part name must be shard-<index> (got '" + value + "')");
+                }
+                fromName = parseIndex(value.substring(6), "form-data name of part " + partNumber);
+            }
+        }
+        if (fromHeader == null && fromName == null) {
+            throw ApiException.invalidShardSet("part " + partNumber
+                    + " has neither a Shard-Index header nor a form-data name shard-<index>");
+        }
+        if (fromHeader != null && fromName != null && !fromHeader.equals(fromName)) {
+            throw ApiException.invalidShardSet("part " + partNumber + " says Shard-Index " + fromHeader
+                    + " but is named shard-" + fromName);
+        }
+        return fromHeader != null ? fromHeader : fromName;
+    }
+
+    private Integer parseIndex(String value, String where) {
+        if (value == null) {
+            return null;
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidShardSet(where + " must be an integer (got '" + value + "')");
+        }
+        if (parsed < 0 || parsed >= params.totalShards()) {
+            throw ApiException.invalidShardSet("shard index " + parsed + " is out of range 0.."
+                    + (params.totalShards() - 1) + " (k + m = " + params.totalShards() + ")");
+        }
+        return parsed;
+    }
+
+    private ApiException unequal(long size, String qualifier) {
+        return ApiException.invalidShardSet("shards must have equal sizes: shard " + index + " has " + qualifier
+                + size + " bytes, the first shard had " + shardSize);
+    }
+
+    /** Appends to the staging chunks of the first part, opening a new chunk when the last is full. */
+    private void stage(ByteBuffer bytes) {
+        MemorySegment source = MemorySegment.ofBuffer(bytes);
+        long offset = 0;
+        while (offset < source.byteSize()) {
+            MemorySegment chunk = staging.isEmpty() ? null : staging.getLast();
+            long used = written + offset - stagedCapacityBefore(staging.size() - 1);
+            if (chunk == null || used == chunk.byteSize()) {
+                chunk = arena.allocate(nextStagingChunk());
+                staging.add(chunk);
+                used = 0;
+            }
+            long n = Math.min(chunk.byteSize() - used, source.byteSize() - offset);
+            MemorySegment.copy(source, offset, chunk, used, n);
+            offset += n;
+        }
+    }
+
+    private long stagedCapacityBefore(int chunkIndex) {
+        long sum = 0;
+        for (int i = 0; i < chunkIndex; i++) {
+            sum += staging.get(i).byteSize();
+        }
+        return sum;
+    }
+
+    private long nextStagingChunk() {
+        if (staging.isEmpty() && contentLength > 0) {
+            return Math.max(1, contentLength / params.dataShards());
+        }
+        long last = staging.isEmpty() ? FIRST_STAGING_CHUNK / 2 : staging.getLast().byteSize();
+        return Math.min(MAX_STAGING_CHUNK, Math.max(FIRST_STAGING_CHUNK, last * 2));
+    }
+
+    /** The first part as one segment: a slice when it fits one chunk, else one native copy. */
+    private MemorySegment compactStaging() {
+        if (staging.size() == 1) {
+            return staging.getFirst().asSlice(0, shardSize);
+        }
+        MemorySegment whole = arena.allocate(shardSize);
+        long offset = 0;
+        for (MemorySegment chunk : staging) {
+            long n = Math.min(chunk.byteSize(), shardSize - offset);
+            MemorySegment.copy(chunk, 0, whole, offset, n);
+            offset += n;
+        }
+        staging.clear();
+        return whole;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.erasure.api;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes shards from native memory into HTTP responses. Shard bodies are wrapped, not copied: each
+ * becomes a Netty buffer over {@code segment.asByteBuffer()}, so the segments must stay allocated
+ * until the response's end future completes (the caller's arena reference guarantees that).
+ * JSON responses are the exception: they base64-encode through the heap (small payloads only).
+ */
+final class ShardSetWriter {
+
+    private ShardSetWriter() {
+    }
+
+    /** A Vert.x buffer over native memory, without copying it. */
+    static Buffer wrap(MemorySegment segment) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(segment.asByteBuffer()));
+    }
+
+    /** The headers of every response that carries shards; objectSize < 0 and discarded == null are left out. */
+    static void shardHeaders(HttpServerResponse response, StripeParams params, long shardSize, long objectSize,
+            String discarded) {
+        response.putHeader("Codec", params.kind().wireName())
+                .putHeader("Data-Shards", Integer.toString(params.dataShards()))
+                .putHeader("Parity-Shards", Integer.toString(params.parityShards()))
+                .putHeader("Shard-Size", Long.toString(shardSize));
+        if (objectSize >= 0) {
+            response.putHeader("Object-Size", Long.toString(objectSize));
+        }
+        if (discarded != null) {
+            response.putHeader("Discarded-Shards", discarded);
+        }
+    }
+
+    /**
+     * Writes {@code multipart/mixed}: one part per shard in the given (ascending) order with
+     * Content-Type, Shard-Index and Shard-CRC32C. Returns the last buffer to pass to {@code end}.
+     */
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards) {
+        String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Buffer[] heads = new Buffer[indexes.length];
+        long length = 0;
+        for (int p = 0; p < indexes.length; p++) {
+            String head = (p == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Shard-Index: " + indexes[p] + "\r\nShard-CRC32C: " + Checksums.hex(Checksums.crc32c(shards[p]))
+                    + "\r\n\r\n";
+            heads[p] = Buffer.buffer(head.getBytes(StandardCharsets.ISO_8859_1));
+            length += heads[p].length() + shards[p].byteSize();
+        }
+        Buffer tail = Buffer.buffer((indexes.length == 0 ? "" : "\r\n") + "--" + boundary + "--\r\n");
+        response.putHeader("Content-Type", MediaTypes.MULTIPART_MIXED + "; boundary=" + boundary)
+                .putHeader("Content-Length", Long.toString(length + tail.length()));
+        for (int p = 0; p < indexes.length; p++) {
+            response.write(heads[p]);
+            response.write(wrap(shards[p]));
+        }
+        return tail;
+    }
+
+    /** The JSON shard set of the contract, base64 through the heap. */
+    static Buffer json(StripeParams params, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards) {
+        JsonArray items = new JsonArray();
+        Base64.Encoder base64 = Base64.getEncoder();
+        for (int p = 0; p < indexes.length; p++) {
+            items.add(new JsonObject()
+                    .put("index", indexes[p])
+                    .put("crc32c", Checksums.hex(Checksums.crc32c(shards[p])))
+                    .put("data", base64.encodeToString(shards[p].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+        }
+        JsonObject body = new JsonObject()
+                .put("codec", params.kind().wireName())
+                .put("k", params.dataShards())
+                .put("m", params.parityShards())
+                .put("shardSize", shardSize);
+        if (objectSize >= 0) {
+            body.put("size", objectSize);
+        }
+        return body.put("shards", items).toBuffer();
+    }
+
+    /**
+     * Writes the first {@code size} bytes of the concatenated data shards (klauspost's Join) and
+     * returns the last buffer to pass to {@code end}.
+     */
+    static Buffer object(HttpServerResponse response, MemorySegment[] dataShards, long size) {
+        response.putHeader("Content-Type", MediaTypes.OCTET_STREAM).putHeader("Content-Length", Long.toString(size));
+        long remaining = size;
+        Buffer last = Buffer.buffer();
+        for (int i = 0; i < dataShards.length && remaining > 0; i++) {
+            long n = Math.min(remaining, dataShards[i].byteSize());
+            Buffer piece = wrap(dataShards[i].asSlice(0, n));
+            remaining -= n;
+            if (remaining == 0) {
+                last = piece;
+            } else {
+                response.write(piece);
+            }
+        }
+        return last;
+    }
+}
