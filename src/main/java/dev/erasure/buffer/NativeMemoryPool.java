@@ -1,19 +1,44 @@
 package dev.erasure.buffer;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * All native memory of the service: a global byte budget shared by every {@link JobArena}.
  * Thread-safe.
  *
- * <p>STUB: contract for the service (issue 3); implemented with the engine.
+ * <p>Memory comes from {@code java.lang.foreign} only: each arena owns one
+ * {@link java.lang.foreign.Arena#ofShared() shared Arena}, so every segment it hands out is
+ * invalidated when it is freed (an access after free throws instead of touching freed memory). The
+ * budget is a lock-free counter reserved before any native allocation: an allocation that does not
+ * fit throws {@link MemoryBudgetExceededException} and allocates nothing.
+ *
+ * <p>Counters ({@link #bytesInUse()}, {@link #openArenas()}) are exact at quiescence; they are what
+ * tests assert after every scenario and what {@code ops} exports as metrics.
  */
 public final class NativeMemoryPool {
+
+    private final long budgetBytes;
+    private final boolean trackAllocations;
+    private final AtomicLong bytesInUse = new AtomicLong();
+    private final Set<JobArena> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /**
      * @param budgetBytes the most native bytes all arenas may hold at once (>= 1)
      * @param trackAllocations record the stack of each arena's opening, shown in leak reports
      *     ({@code erasure.buffer.track-allocations}); costly, for debugging
+     * @throws IllegalArgumentException if {@code budgetBytes < 1}
      */
     public NativeMemoryPool(long budgetBytes, boolean trackAllocations) {
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("erasure.buffer.budget must be >= 1 byte (got " + budgetBytes + ")");
+        }
+        this.budgetBytes = budgetBytes;
+        this.trackAllocations = trackAllocations;
     }
 
     /**
@@ -23,28 +48,85 @@ public final class NativeMemoryPool {
      * @throws IllegalStateException after {@link #close()}
      */
     public JobArena open() {
-        throw new UnsupportedOperationException();
+        if (closed) {
+            throw new IllegalStateException("native memory pool is closed");
+        }
+        JobArena arena = new JobArena(this, trackAllocations ? new Throwable("arena opened here") : null);
+        open.add(arena);
+        if (closed) {
+            // close() ran between the check and the add and may have missed this arena.
+            arena.reclaim();
+            throw new IllegalStateException("native memory pool is closed");
+        }
+        return arena;
     }
 
     /** Native bytes currently allocated by open arenas (the metric {@code erasure_native_bytes_in_use}). */
     public long bytesInUse() {
-        throw new UnsupportedOperationException();
+        return bytesInUse.get();
     }
 
     public long budgetBytes() {
-        throw new UnsupportedOperationException();
+        return budgetBytes;
+    }
+
+    /** Whether arenas record the stack of their opening for leak reports. */
+    public boolean tracksAllocations() {
+        return trackAllocations;
     }
 
     /** Arenas opened and not yet freed. */
     public int openArenas() {
-        throw new UnsupportedOperationException();
+        return open.size();
     }
 
     /**
      * Refuses new arenas, frees every arena still open regardless of its reference count, and
-     * returns what was still held (empty when nothing leaked). Idempotent.
+     * returns what was still held (empty when nothing leaked). Idempotent: a second call returns an
+     * empty report.
+     *
+     * <p>Call it only after the workers have stopped: freeing an arena that a thread is still
+     * reading makes that thread fail with {@link IllegalStateException}.
      */
     public LeakReport close() {
-        throw new UnsupportedOperationException();
+        closed = true;
+        int arenas = 0;
+        long bytes = 0;
+        List<String> stacks = new ArrayList<>();
+        for (JobArena arena : List.copyOf(open)) {
+            long freed = arena.reclaim();
+            if (freed < 0) {
+                continue; // freed by its last release meanwhile
+            }
+            arenas++;
+            bytes += freed;
+            String stack = arena.openedAtStack();
+            if (stack != null) {
+                stacks.add(stack);
+            }
+        }
+        return new LeakReport(arenas, bytes, List.copyOf(stacks));
+    }
+
+    /** Charges {@code bytes} to the budget or throws, leaving the budget unchanged. */
+    void reserve(long bytes) {
+        while (true) {
+            long inUse = bytesInUse.get();
+            if (bytes > budgetBytes - inUse) {
+                throw new MemoryBudgetExceededException(bytes, inUse, budgetBytes);
+            }
+            if (bytesInUse.compareAndSet(inUse, inUse + bytes)) {
+                return;
+            }
+        }
+    }
+
+    void unreserve(long bytes) {
+        bytesInUse.addAndGet(-bytes);
+    }
+
+    void arenaFreed(JobArena arena, long bytes) {
+        bytesInUse.addAndGet(-bytes);
+        open.remove(arena);
     }
 }

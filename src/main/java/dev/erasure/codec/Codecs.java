@@ -1,25 +1,77 @@
 package dev.erasure.codec;
 
 import dev.erasure.codec.kernel.Kernel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A bounded, thread-safe cache of {@link ReedSolomon} instances by (kind, dataShards, parityShards),
  * all on one kernel. Building a code computes its matrices, so repeated shapes reuse them.
  *
- * <p>STUB until the codec engine lands (issue 2).
+ * <p>When more than {@code capacity} shapes have been used, the least recently used one is dropped
+ * from the cache; callers still holding it may keep using it (its tables are freed when it becomes
+ * unreachable).
  */
 public final class Codecs {
 
-    /** @param capacity how many shapes to keep (>= 1); the least recently used is dropped */
+    private record Shape(CodecKind kind, int dataShards, int parityShards) {
+    }
+
+    private final Kernel kernel;
+    private final int capacity;
+    private final LinkedHashMap<Shape, ReedSolomon> cache;
+
+    /**
+     * @param kernel the kernel every code computes with
+     * @param capacity how many shapes to keep (>= 1); the least recently used is dropped
+     * @throws IllegalArgumentException if capacity < 1
+     */
     public Codecs(Kernel kernel, int capacity) {
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("codec cache capacity must be >= 1 (got " + capacity + ")");
+        }
+        this.capacity = capacity;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Shape, ReedSolomon> eldest) {
+                return size() > Codecs.this.capacity;
+            }
+        };
     }
 
-    /** @throws InvalidShapeException for an out-of-range shape */
+    /**
+     * The code for a shape, built on first use. Thread-safe.
+     *
+     * @throws InvalidShapeException for an out-of-range shape
+     */
     public ReedSolomon get(CodecKind kind, int dataShards, int parityShards) {
-        throw new UnsupportedOperationException("codec engine not implemented yet");
+        Objects.requireNonNull(kind, "kind");
+        ShardChecks.shape(dataShards, parityShards);
+        Shape shape = new Shape(kind, dataShards, parityShards);
+        synchronized (cache) {
+            ReedSolomon cached = cache.get(shape);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        ReedSolomon built = ReedSolomon.create(kind, dataShards, parityShards, kernel);
+        synchronized (cache) {
+            ReedSolomon raced = cache.putIfAbsent(shape, built);
+            return raced != null ? raced : built;
+        }
     }
 
+    /** The kernel shared by every code of this cache. */
     public Kernel kernel() {
-        throw new UnsupportedOperationException();
+        return kernel;
+    }
+
+    /** Number of cached shapes (at most the capacity). */
+    public int size() {
+        synchronized (cache) {
+            return cache.size();
+        }
     }
 }

@@ -13,6 +13,18 @@ public final class ShardSizeMismatchException extends CodecException {
         this.expected = expected;
     }
 
+    private ShardSizeMismatchException(String message, int index) {
+        super(message);
+        this.index = index;
+        this.size = 0;
+        this.expected = 0;
+    }
+
+    /** A shard of zero bytes: every shard must hold at least one byte. */
+    public static ShardSizeMismatchException empty(int index) {
+        return new ShardSizeMismatchException("shard " + index + " has 0 bytes, expected >= 1", index);
+    }
+
     public int index() {
         return index;
     }

@@ -1,0 +1,26 @@
+package dev.erasure.codec.kernel;
+
+import dev.erasure.codec.isal.IsalKernel;
+import dev.erasure.codec.isal.IsalLibrary;
+
+/** Finds out whether the optional kernels can run here, and why not. */
+final class KernelProbe {
+
+    /** A usable kernel with a description, or a null kernel with the reason it is unusable. */
+    record Result(Kernel kernel, String detail) {
+    }
+
+    private KernelProbe() {
+    }
+
+    static Result isal() {
+        if (!IsalLibrary.available()) {
+            return new Result(null, IsalLibrary.unavailableReason());
+        }
+        return new Result(new IsalKernel(new ScalarKernel()), "ISA-L kernel (" + IsalLibrary.LIBRARY + ")");
+    }
+
+    static Result vector() {
+        return new Result(null, "Vector API kernel not built yet");
+    }
+}

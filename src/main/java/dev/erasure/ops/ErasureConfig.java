@@ -1,0 +1,87 @@
+package dev.erasure.ops;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * The service's own settings, {@code erasure.*}. Every key can also be set as a system property
+ * ({@code -Derasure.jobs.workers=2}) or an environment variable ({@code ERASURE_JOBS_WORKERS=2});
+ * the Helm chart maps them under these environment names. Values are checked at start by
+ * {@link Settings}: an invalid value stops the service with a message naming the key, the value
+ * and the rule. Defaults live only here, in the {@code @WithDefault} annotations.
+ */
+@ConfigMapping(prefix = "erasure")
+public interface ErasureConfig {
+
+    /** The Reed-Solomon engine. */
+    Codec codec();
+
+    /** The bounded worker executor. */
+    Jobs jobs();
+
+    /** Native memory. */
+    Buffer buffer();
+
+    /** Limits of the HTTP side. */
+    Api api();
+
+    interface Codec {
+        /**
+         * Which GF(2^8) kernel computes: {@code auto}, {@code isal}, {@code vector} or {@code scalar}.
+         * A forced kernel that cannot be used stops the start. Defaults to {@code auto}.
+         */
+        @WithDefault("auto")
+        KernelMode kernel();
+
+        /** How many stripe shapes (codec, dataShards, parityShards) keep their matrices. Defaults to {@code 64}. */
+        @WithDefault("64")
+        int cacheSize();
+    }
+
+    interface Jobs {
+        /** Worker threads that run the coding; {@code 0} means one per available processor. Defaults to {@code 0}. */
+        @WithDefault("0")
+        int workers();
+
+        /** Jobs that may wait for a worker; beyond that requests get 503. Defaults to {@code 32}. */
+        @WithDefault("32")
+        int queueCapacity();
+
+        /** Longest time a job may take from submit to finish before it is cancelled (503). Defaults to {@code 30s}. */
+        @WithDefault("30s")
+        Duration deadline();
+
+        /** The {@code Retry-After} given with every 503, whole seconds (rounded up). Defaults to {@code 1s}. */
+        @WithDefault("1s")
+        Duration retryAfter();
+    }
+
+    interface Buffer {
+        /** The most native memory all jobs may hold at once; beyond it requests get 503. Defaults to {@code 512M}. */
+        @WithDefault("512M")
+        MemorySize budget();
+
+        /**
+         * Record the allocation stack of every job arena, shown when a leak is reported. Costly, for
+         * debugging. Defaults to {@code false}.
+         */
+        @WithDefault("false")
+        boolean trackAllocations();
+    }
+
+    interface Api {
+        /** Largest request body accepted; larger bodies get 413. Defaults to {@code 64M}. */
+        @WithDefault("64M")
+        MemorySize maxBodySize();
+
+        /** Most parts in one shard set; more get 400. Defaults to {@code 300}. */
+        @WithDefault("300")
+        int maxParts();
+
+        /** Most bytes of one multipart part's header block; more get 400. Defaults to {@code 8K}. */
+        @WithDefault("8K")
+        MemorySize maxPartHeaderSize();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.erasure.ops;
+
+import dev.erasure.api.ApiLimits;
+import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.codec.Codecs;
+import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.job.JobService;
+import dev.erasure.job.JobSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place where configuration becomes the plain-Java engine: it reads {@link ErasureConfig},
+ * builds the immutable settings records, and creates the kernel choice, the codec cache, the
+ * native memory pool and the job service, in that dependency order. {@link Lifecycle} builds them
+ * all at start (so a bad value stops the start) and stops them in reverse order through
+ * {@link ShutdownSequence}; the disposers here are idempotent fallbacks for a container that is
+ * destroyed without a {@code ShutdownEvent}.
+ */
+@Singleton
+public class Producers {
+
+    private static final Logger LOG = Logger.getLogger(Producers.class);
+
+    private final ErasureConfig config;
+
+    Producers(ErasureConfig config) {
+        this.config = config;
+    }
+
+    @Produces
+    @Singleton
+    JobSettings jobSettings() {
+        return Settings.jobs(config.jobs());
+    }
+
+    @Produces
+    @Singleton
+    ApiLimits apiLimits() {
+        return Settings.api(config.api());
+    }
+
+    @Produces
+    @Singleton
+    KernelSelector.Choice kernelChoice() {
+        KernelMode mode = config.codec().kernel();
+        KernelSelector.Choice choice;
+        try {
+            choice = KernelSelector.select(mode.value());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("erasure.codec.kernel=" + mode.value() + " cannot be used: "
+                    + e.getMessage(), e);
+        }
+        LOG.infof("Reed-Solomon kernel: %s (erasure.codec.kernel=%s): %s", choice.kernel().name(),
+                mode.value(), choice.reason());
+        return choice;
+    }
+
+    @Produces
+    @Singleton
+    Codecs codecs(KernelSelector.Choice choice) {
+        return new Codecs(choice.kernel(), Settings.codecCacheSize(config.codec()));
+    }
+
+    @Produces
+    @Singleton
+    NativeMemoryPool nativeMemoryPool() {
+        return new NativeMemoryPool(Settings.bufferBudgetBytes(config.buffer()), config.buffer().trackAllocations());
+    }
+
+    @Produces
+    @Singleton
+    JobMetrics jobMetrics(MeterRegistry registry) {
+        return new JobMetrics(registry);
+    }
+
+    @Produces
+    @Singleton
+    JobService jobService(JobSettings settings, Codecs codecs, JobMetrics metrics) {
+        JobService jobs = new JobService(settings, codecs, metrics);
+        LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes",
+                settings.effectiveWorkers(), settings.queueCapacity(), settings.deadline().toMillis(),
+                Settings.bufferBudgetBytes(config.buffer()));
+        return jobs;
+    }
+
+    @Produces
+    @Singleton
+    ServiceState serviceState() {
+        return new ServiceState();
+    }
+
+    void closeJobService(@Disposes JobService jobs) {
+        jobs.close();
+    }
+
+    void closePool(@Disposes NativeMemoryPool pool) {
+        ShutdownSequence.logLeaks(pool.close());
+    }
+}

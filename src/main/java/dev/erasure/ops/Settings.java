@@ -1,0 +1,70 @@
+package dev.erasure.ops;
+
+import dev.erasure.api.ApiLimits;
+import dev.erasure.job.JobSettings;
+import java.time.Duration;
+
+/**
+ * Turns the {@link ErasureConfig} mapping into the immutable settings records the plain-Java
+ * packages take, checking every value on the way. Plain Java, so tests and benchmarks can build
+ * the same records without CDI. Each failure is an {@link IllegalArgumentException} whose message
+ * names the key, the value and the rule, e.g. {@code erasure.jobs.queue-capacity must be >= 1 (got 0)}.
+ */
+public final class Settings {
+
+    private Settings() {
+    }
+
+    /** The worker executor's settings from {@code erasure.jobs.*}. */
+    public static JobSettings jobs(ErasureConfig.Jobs jobs) {
+        return new JobSettings(jobs.workers(), jobs.queueCapacity(), jobs.deadline(),
+                retryAfterSeconds(jobs.retryAfter()));
+    }
+
+    /** The HTTP limits from {@code erasure.api.*}. */
+    public static ApiLimits api(ErasureConfig.Api api) {
+        int headerBytes = intBytes("erasure.api.max-part-header-size", api.maxPartHeaderSize().asLongValue());
+        return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes);
+    }
+
+    /** {@code erasure.codec.cache-size}, at least 1. */
+    public static int codecCacheSize(ErasureConfig.Codec codec) {
+        int size = codec.cacheSize();
+        if (size < 1) {
+            throw new IllegalArgumentException("erasure.codec.cache-size must be >= 1 (got " + size + ")");
+        }
+        return size;
+    }
+
+    /** {@code erasure.buffer.budget} in bytes, at least 1. */
+    public static long bufferBudgetBytes(ErasureConfig.Buffer buffer) {
+        long bytes = buffer.budget().asLongValue();
+        if (bytes < 1) {
+            throw new IllegalArgumentException("erasure.buffer.budget must be >= 1 byte (got " + bytes + " bytes)");
+        }
+        return bytes;
+    }
+
+    /**
+     * {@code erasure.jobs.retry-after} as the whole seconds of a {@code Retry-After} header, rounded
+     * up (1500ms gives 2).
+     */
+    static int retryAfterSeconds(Duration retryAfter) {
+        if (retryAfter.isNegative() || retryAfter.isZero()) {
+            throw new IllegalArgumentException("erasure.jobs.retry-after must be >= 1 second (got " + retryAfter + ")");
+        }
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+        if (seconds > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("erasure.jobs.retry-after must be <= " + Integer.MAX_VALUE
+                    + " seconds (got " + retryAfter + ")");
+        }
+        return (int) seconds;
+    }
+
+    private static int intBytes(String key, long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " must be <= " + Integer.MAX_VALUE + " bytes (got " + bytes + " bytes)");
+        }
+        return (int) bytes;
+    }
+}

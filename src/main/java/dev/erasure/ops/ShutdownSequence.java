@@ -1,0 +1,134 @@
+package dev.erasure.ops;
+
+import dev.erasure.buffer.LeakReport;
+import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.JobService;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The ordered stop of the service (ARCHITECTURE.md, lifetime 5): readiness DOWN, stop accepting
+ * jobs, drain queued and running jobs within the timeout, stop the workers, then close the native
+ * memory pool and report anything still held as a leak. Every step runs even if an earlier one
+ * failed, and the pool is closed last, after the workers are stopped, so no worker can write into
+ * freed memory. {@link #run()} runs the sequence once; later calls return the first result.
+ * Plain Java apart from logging, so the order is testable without Quarkus.
+ */
+public final class ShutdownSequence {
+
+    private static final Logger LOG = Logger.getLogger(ShutdownSequence.class);
+
+    /** The job side of shutdown, as {@link JobService} offers it. */
+    interface Jobs {
+        void beginShutdown();
+
+        boolean awaitDrained(Duration timeout) throws InterruptedException;
+
+        void close();
+    }
+
+    /** How the sequence ended: whether all jobs drained in time, and what the pool still held. */
+    public record Result(boolean drained, LeakReport leaks) {
+    }
+
+    private final ServiceState state;
+    private final Jobs jobs;
+    private final Supplier<LeakReport> closePool;
+    private final Duration drainTimeout;
+    private Result result;
+
+    ShutdownSequence(ServiceState state, Jobs jobs, Supplier<LeakReport> closePool, Duration drainTimeout) {
+        this.state = state;
+        this.jobs = jobs;
+        this.closePool = closePool;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /** The sequence over the real engine; {@code drainTimeout} is {@code quarkus.shutdown.timeout}. */
+    public static ShutdownSequence of(ServiceState state, JobService jobService, NativeMemoryPool pool,
+            Duration drainTimeout) {
+        Jobs jobs = new Jobs() {
+            @Override
+            public void beginShutdown() {
+                jobService.beginShutdown();
+            }
+
+            @Override
+            public boolean awaitDrained(Duration timeout) throws InterruptedException {
+                return jobService.awaitDrained(timeout);
+            }
+
+            @Override
+            public void close() {
+                jobService.close();
+            }
+        };
+        return new ShutdownSequence(state, jobs, pool::close, drainTimeout);
+    }
+
+    /** Readiness DOWN at once (the first shutdown signal); the rest waits for {@link #run()}. */
+    public void readinessDown() {
+        if (state.beginShutdown()) {
+            LOG.info("Shutdown started: readiness is DOWN");
+        }
+    }
+
+    /** Runs the whole sequence (once). */
+    public synchronized Result run() {
+        if (result != null) {
+            return result;
+        }
+        readinessDown();
+        boolean drained = false;
+        try {
+            jobs.beginShutdown();
+            drained = drain();
+        } finally {
+            try {
+                jobs.close();
+            } finally {
+                LeakReport leaks = closePool.get();
+                state.markPoolClosed();
+                logLeaks(leaks);
+                result = new Result(drained, leaks);
+            }
+        }
+        return result;
+    }
+
+    private boolean drain() {
+        try {
+            boolean drained = jobs.awaitDrained(drainTimeout);
+            if (drained) {
+                LOG.info("All jobs drained");
+            } else {
+                LOG.warnf("Jobs did not drain within %d ms (quarkus.shutdown.timeout); stopping workers anyway",
+                        drainTimeout.toMillis());
+            }
+            return drained;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while draining jobs; stopping workers anyway");
+            return false;
+        }
+    }
+
+    /** Logs a non-empty leak report at ERROR, with the allocation stacks when they were tracked. */
+    static void logLeaks(LeakReport leaks) {
+        if (leaks == null || leaks.isEmpty()) {
+            LOG.info("Native memory pool closed, nothing leaked");
+            return;
+        }
+        StringBuilder message = new StringBuilder("Native memory leak at shutdown: ")
+                .append(leaks.arenas()).append(" arenas with ").append(leaks.bytes())
+                .append(" bytes were still held and have been freed");
+        if (leaks.stacks().isEmpty()) {
+            message.append(" (start with -Derasure.buffer.track-allocations=true to see where they were opened)");
+        }
+        for (String stack : leaks.stacks()) {
+            message.append(System.lineSeparator()).append("arena opened at: ").append(stack);
+        }
+        LOG.error(message);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.erasure.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.erasure.api.ApiLimits;
+import dev.erasure.job.JobSettings;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code erasure.*} mapping with its defaults, and the start-time checks of {@link Settings}:
+ * each bad value fails with a message naming the key, the value and the rule.
+ */
+class SettingsTest {
+
+    /** The real mapping (as Quarkus builds it) over the given properties and the defaults. */
+    static ErasureConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ErasureConfig.class)
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+        return config.getConfigMapping(ErasureConfig.class);
+    }
+
+    @Test
+    void defaults_areTheDocumentedOnes() {
+        ErasureConfig config = config(Map.of());
+
+        assertThat(config.codec().kernel()).isEqualTo(KernelMode.AUTO);
+        assertThat(Settings.codecCacheSize(config.codec())).isEqualTo(64);
+        assertThat(Settings.jobs(config.jobs())).isEqualTo(new JobSettings(0, 32, Duration.ofSeconds(30), 1));
+        assertThat(Settings.bufferBudgetBytes(config.buffer())).isEqualTo(512L * 1024 * 1024);
+        assertThat(config.buffer().trackAllocations()).isFalse();
+        assertThat(Settings.api(config.api())).isEqualTo(new ApiLimits(64L * 1024 * 1024, 300, 8 * 1024));
+    }
+
+    @Test
+    void values_areReadInTheirUnits() {
+        ErasureConfig config = config(Map.of(
+                "erasure.codec.kernel", "scalar",
+                "erasure.jobs.workers", "3",
+                "erasure.jobs.deadline", "250ms",
+                "erasure.jobs.retry-after", "1500ms",
+                "erasure.buffer.budget", "1G",
+                "erasure.api.max-part-header-size", "512"));
+
+        assertThat(config.codec().kernel()).isEqualTo(KernelMode.SCALAR);
+        assertThat(Settings.jobs(config.jobs()))
+                .isEqualTo(new JobSettings(3, 32, Duration.ofMillis(250), 2));
+        assertThat(Settings.bufferBudgetBytes(config.buffer())).isEqualTo(1L << 30);
+        assertThat(Settings.api(config.api()).maxPartHeaderBytes()).isEqualTo(512);
+    }
+
+    @Test
+    void negativeWorkers_failNamingKeyValueAndRule() {
+        ErasureConfig config = config(Map.of("erasure.jobs.workers", "-1"));
+
+        assertThatThrownBy(() -> Settings.jobs(config.jobs()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("erasure.jobs.workers must be >= 0, 0 meaning one per core (got -1)");
+    }
+
+    @Test
+    void zeroQueueCapacity_fails() {
+        ErasureConfig config = config(Map.of("erasure.jobs.queue-capacity", "0"));
+
+        assertThatThrownBy(() -> Settings.jobs(config.jobs()))
+                .hasMessage("erasure.jobs.queue-capacity must be >= 1 (got 0)");
+    }
+
+    @Test
+    void zeroDeadline_fails() {
+        ErasureConfig config = config(Map.of("erasure.jobs.deadline", "0s"));
+
+        assertThatThrownBy(() -> Settings.jobs(config.jobs()))
+                .hasMessageContaining("erasure.jobs.deadline must be > 0 (got PT0S)");
+    }
+
+    @Test
+    void zeroRetryAfter_fails() {
+        ErasureConfig config = config(Map.of("erasure.jobs.retry-after", "0s"));
+
+        assertThatThrownBy(() -> Settings.jobs(config.jobs()))
+                .hasMessage("erasure.jobs.retry-after must be >= 1 second (got PT0S)");
+    }
+
+    @Test
+    void zeroCacheSize_fails() {
+        ErasureConfig config = config(Map.of("erasure.codec.cache-size", "0"));
+
+        assertThatThrownBy(() -> Settings.codecCacheSize(config.codec()))
+                .hasMessage("erasure.codec.cache-size must be >= 1 (got 0)");
+    }
+
+    @Test
+    void zeroBudget_fails() {
+        ErasureConfig config = config(Map.of("erasure.buffer.budget", "0"));
+
+        assertThatThrownBy(() -> Settings.bufferBudgetBytes(config.buffer()))
+                .hasMessage("erasure.buffer.budget must be >= 1 byte (got 0 bytes)");
+    }
+
+    @Test
+    void tooFewParts_fail() {
+        ErasureConfig config = config(Map.of("erasure.api.max-parts", "1"));
+
+        assertThatThrownBy(() -> Settings.api(config.api()))
+                .hasMessage("erasure.api.max-parts must be >= 2 (got 1)");
+    }
+
+    @Test
+    void hugePartHeaderLimit_fails() {
+        ErasureConfig config = config(Map.of("erasure.api.max-part-header-size", "4G"));
+
+        assertThatThrownBy(() -> Settings.api(config.api()))
+                .hasMessage("erasure.api.max-part-header-size must be <= 2147483647 bytes (got 4294967296 bytes)");
+    }
+
+    @Test
+    void unknownKernel_failsNamingKeyAndValue() {
+        assertThatThrownBy(() -> config(Map.of("erasure.codec.kernel", "gpu")))
+                .hasMessageContaining("erasure.codec.kernel")
+                .hasMessageContaining("gpu");
+    }
+
+    @Test
+    void kernelModes_passLowerCaseNames() {
+        assertThat(KernelMode.ISAL.value()).isEqualTo("isal");
+        assertThat(config(Map.of("erasure.codec.kernel", "VECTOR")).codec().kernel()).isEqualTo(KernelMode.VECTOR);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.erasure.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.erasure.buffer.LeakReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stop order of ARCHITECTURE.md, lifetime 5, on recording fakes: readiness DOWN, stop
+ * accepting, drain, stop workers, close the pool and report leaks.
+ */
+class ShutdownSequenceTest {
+
+    private final List<String> steps = new ArrayList<>();
+    private final ServiceState state = started();
+
+    /** Records each step, with the readiness seen at that moment. */
+    private final class RecordingJobs implements ShutdownSequence.Jobs {
+        boolean drains = true;
+        boolean interrupted;
+        RuntimeException failOnBegin;
+
+        @Override
+        public void beginShutdown() {
+            steps.add("beginShutdown ready=" + state.isReady());
+            if (failOnBegin != null) {
+                throw failOnBegin;
+            }
+        }
+
+        @Override
+        public boolean awaitDrained(Duration timeout) throws InterruptedException {
+            steps.add("awaitDrained " + timeout.toMillis() + "ms");
+            if (interrupted) {
+                throw new InterruptedException("test");
+            }
+            return drains;
+        }
+
+        @Override
+        public void close() {
+            steps.add("closeWorkers");
+        }
+    }
+
+    private final RecordingJobs jobs = new RecordingJobs();
+    private LeakReport leaks = new LeakReport(0, 0, List.of());
+
+    private ShutdownSequence sequence() {
+        return new ShutdownSequence(state, jobs, () -> {
+            steps.add("closePool poolClosedBefore=" + state.isPoolClosed());
+            return leaks;
+        }, Duration.ofSeconds(7));
+    }
+
+    private static ServiceState started() {
+        ServiceState state = new ServiceState();
+        state.markStarted("scalar");
+        return state;
+    }
+
+    @Test
+    void run_goesReadinessDownThenRefuseThenDrainThenStopWorkersThenClosePool() {
+        ShutdownSequence.Result result = sequence().run();
+
+        assertThat(steps).containsExactly(
+                "beginShutdown ready=false",
+                "awaitDrained 7000ms",
+                "closeWorkers",
+                "closePool poolClosedBefore=false");
+        assertThat(result.drained()).isTrue();
+        assertThat(result.leaks().isEmpty()).isTrue();
+        assertThat(state.isShuttingDown()).isTrue();
+        assertThat(state.isPoolClosed()).isTrue();
+    }
+
+    @Test
+    void readinessDown_aloneStopsNothingElse() {
+        ShutdownSequence sequence = sequence();
+
+        sequence.readinessDown();
+
+        assertThat(state.isReady()).isFalse();
+        assertThat(steps).isEmpty();
+    }
+
+    @Test
+    void run_reportsWhatThePoolStillHeld() {
+        leaks = new LeakReport(2, 4096, List.of("stack-a", "stack-b"));
+
+        ShutdownSequence.Result result = sequence().run();
+
+        assertThat(result.leaks()).isEqualTo(leaks);
+        assertThat(result.leaks().isEmpty()).isFalse();
+    }
+
+    @Test
+    void run_notDrainedInTime_stillStopsWorkersAndClosesPool() {
+        jobs.drains = false;
+
+        ShutdownSequence.Result result = sequence().run();
+
+        assertThat(result.drained()).isFalse();
+        assertThat(steps).endsWith("closeWorkers", "closePool poolClosedBefore=false");
+    }
+
+    @Test
+    void run_interruptedWhileDraining_stillClosesAndKeepsTheInterrupt() {
+        jobs.interrupted = true;
+
+        ShutdownSequence.Result result = sequence().run();
+
+        assertThat(result.drained()).isFalse();
+        assertThat(steps).endsWith("closeWorkers", "closePool poolClosedBefore=false");
+        assertThat(Thread.interrupted()).isTrue();
+    }
+
+    @Test
+    void run_aFailingStep_stillClosesWorkersAndPool() {
+        jobs.failOnBegin = new IllegalStateException("boom");
+
+        assertThatThrownBy(() -> sequence().run()).hasMessage("boom");
+
+        assertThat(steps).containsExactly(
+                "beginShutdown ready=false", "closeWorkers", "closePool poolClosedBefore=false");
+        assertThat(state.isPoolClosed()).isTrue();
+    }
+
+    @Test
+    void run_twice_runsTheStepsOnce() {
+        ShutdownSequence sequence = sequence();
+
+        ShutdownSequence.Result first = sequence.run();
+        ShutdownSequence.Result second = sequence.run();
+
+        assertThat(second).isSameAs(first);
+        assertThat(steps).hasSize(4);
+    }
+}
