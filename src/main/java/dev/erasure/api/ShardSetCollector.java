@@ -66,7 +66,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         int length = bytes.remaining();
         if (shardSize >= 0) {
             if (written + length > shardSize) {
-                throw unequal(written + length, "more than ");
+                throw unequal(written + length, "at least ");
             }
             MemorySegment.copy(MemorySegment.ofBuffer(bytes), 0, target, written, length);
         } else {
