@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SmallLimitsProfile.class)
 class SmallLimitsTest extends ApiTestBase {
 
-    /** A slow stripe on the scalar kernel: 56 parity shards of 1,000,000 / 200 bytes. */
+    /** A slow stripe on the scalar kernel: 56 parity shards of 300,000 / 200 bytes. */
     private static final String SLOW = "/v1/encode?k=200&m=56";
-    private static final int OBJECT = 1_000_000;
+    private static final int OBJECT = 300_000;
 
     @Inject
     MeterRegistry registry;
