@@ -39,4 +39,14 @@ class EchoAndOpenApiTest extends ApiTestBase {
                 .body(containsString("application/problem+json"))
                 .body(containsString("k + m must be <= 256 (got 300)"));
     }
+
+    @Test
+    void theOpenApiEncodeExampleIsWhatTheServiceAnswers() {
+        Object example = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+                .extract().jsonPath().get("paths.'/v1/encode'.post.responses.'200'.content.'application/json'.example");
+        Object actual = given().contentType("application/octet-stream").accept("application/json")
+                .body("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).post("/v1/encode?k=2&m=1")
+                .then().statusCode(200).extract().jsonPath().get("$");
+        assertThat(actual).isEqualTo(example);
+    }
 }
