@@ -10,11 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * All native memory of the service: a global byte budget shared by every {@link JobArena}.
  * Thread-safe.
  *
- * <p>Memory comes from {@code java.lang.foreign} only: each arena owns one
- * {@link java.lang.foreign.Arena#ofShared() shared Arena}, so every segment it hands out is
- * invalidated when it is freed (an access after free throws instead of touching freed memory). The
- * budget is a lock-free counter reserved before any native allocation: an allocation that does not
- * fit throws {@link MemoryBudgetExceededException} and allocates nothing.
+ * <p>Memory comes from {@code java.lang.foreign} only, no malloc downcalls. Arenas carve segments from
+ * native blocks (see {@link JobArena}); freed blocks are kept for reuse, up to a quarter of the budget
+ * ({@link #bytesCached()}), so the steady state maps no new memory. Each arena also owns one
+ * {@link java.lang.foreign.Arena#ofShared() shared Arena} used as the scope of its segments: freeing
+ * the arena invalidates them, so an access after free throws instead of reading memory that another
+ * job may own by then. The budget is a lock-free counter reserved before any block is taken: an
+ * allocation that does not fit throws {@link MemoryBudgetExceededException} and allocates nothing.
+ *
+ * <p>Native memory held is at most the budget (blocks of open arenas) plus the cache (a quarter of
+ * the budget).
  *
  * <p>Counters ({@link #bytesInUse()}, {@link #openArenas()}) are exact at quiescence; they are what
  * tests assert after every scenario and what {@code ops} exports as metrics.
@@ -24,6 +29,7 @@ public final class NativeMemoryPool {
     private final long budgetBytes;
     private final boolean trackAllocations;
     private final AtomicLong bytesInUse = new AtomicLong();
+    private final BlockCache cache;
     private final Set<JobArena> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -39,6 +45,7 @@ public final class NativeMemoryPool {
         }
         this.budgetBytes = budgetBytes;
         this.trackAllocations = trackAllocations;
+        this.cache = new BlockCache(budgetBytes / 4);
     }
 
     /**
@@ -61,9 +68,18 @@ public final class NativeMemoryPool {
         return arena;
     }
 
-    /** Native bytes currently allocated by open arenas (the metric {@code erasure_native_bytes_in_use}). */
+    /**
+     * Native bytes currently held by open arenas (the metric {@code erasure_native_bytes_in_use}):
+     * whole blocks, so at least the sum of their {@link JobArena#allocatedBytes()}. 0 when every
+     * arena is freed.
+     */
     public long bytesInUse() {
         return bytesInUse.get();
+    }
+
+    /** Idle native bytes kept for reuse by later arenas (not counted in {@link #bytesInUse()}). */
+    public long bytesCached() {
+        return cache.idleBytes();
     }
 
     public long budgetBytes() {
@@ -90,6 +106,7 @@ public final class NativeMemoryPool {
      */
     public LeakReport close() {
         closed = true;
+        cache.close(); // blocks of arenas freed from now on are unmapped at once
         int arenas = 0;
         long bytes = 0;
         List<String> stacks = new ArrayList<>();
@@ -105,11 +122,23 @@ public final class NativeMemoryPool {
                 stacks.add(stack);
             }
         }
+        cache.close();
         return new LeakReport(arenas, bytes, List.copyOf(stacks));
     }
 
+    /** Charges a block of {@code size} bytes to the budget and takes it, or throws and takes nothing. */
+    BlockCache.Block takeBlock(long size) {
+        reserve(size);
+        try {
+            return cache.take(size);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            unreserve(size);
+            throw e;
+        }
+    }
+
     /** Charges {@code bytes} to the budget or throws, leaving the budget unchanged. */
-    void reserve(long bytes) {
+    private void reserve(long bytes) {
         while (true) {
             long inUse = bytesInUse.get();
             if (bytes > budgetBytes - inUse) {
@@ -121,11 +150,13 @@ public final class NativeMemoryPool {
         }
     }
 
-    void unreserve(long bytes) {
+    private void unreserve(long bytes) {
         bytesInUse.addAndGet(-bytes);
     }
 
-    void arenaFreed(JobArena arena, long bytes) {
+    /** Called once per arena, after its segments were invalidated. */
+    void arenaFreed(JobArena arena, long bytes, List<BlockCache.Block> blocks) {
+        blocks.forEach(cache::give);
         bytesInUse.addAndGet(-bytes);
         open.remove(arena);
     }
