@@ -57,7 +57,7 @@ final class JsonShardSets {
                 throw ApiException.invalidShardSet("shards must have equal sizes: shard " + index + " has "
                         + data.length + " bytes, the first shard had " + shardSize);
             }
-            shards[index] = arena.allocate(shardSize);
+            shards[index] = arena.allocateUninitialized(shardSize);
             MemorySegment.copy(MemorySegment.ofArray(data), 0, shards[index], 0, shardSize);
             String crc = item.getValue("crc32c") instanceof String s ? s : null;
             present[index] = crc == null || Checksums.parse(crc, "shards[" + p + "]") == Checksums.crc32c(shards[index]);

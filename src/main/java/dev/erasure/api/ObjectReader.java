@@ -11,9 +11,10 @@ import java.util.List;
  * Reads an object body into one contiguous segment of the job's arena, laid out as its stripe:
  * {@code totalShards * shardSize} bytes with the object at offset 0 and zeros after it, so the
  * first {@code dataShards} slices are the data shards (see {@code ShardLayout}) and the rest is room
- * for parity. With a Content-Length the segment is allocated before the first chunk and chunks are
- * copied straight into place; without one, chunks are staged in growing arena chunks and copied once
- * (natively) into the segment at the end.
+ * for parity. The stripe is allocated uninitialized and only the padding is zeroed. With a
+ * Content-Length the segment is allocated before the first chunk and chunks are copied straight
+ * into place; without one, chunks are staged in growing arena chunks and copied once (natively)
+ * into the segment at the end.
  */
 final class ObjectReader {
 
@@ -46,7 +47,8 @@ final class ObjectReader {
         }
         if (declaredLength > 0) {
             shardSize = (declaredLength + dataShards - 1) / dataShards;
-            stripe = arena.allocate(totalShards * shardSize);
+            stripe = arena.allocateUninitialized(totalShards * shardSize);
+            zeroPadding(declaredLength);
         }
     }
 
@@ -69,15 +71,24 @@ final class ObjectReader {
         }
         if (stripe == null) {
             shardSize = (written + dataShards - 1) / dataShards;
-            stripe = arena.allocate(totalShards * shardSize);
+            stripe = arena.allocateUninitialized(totalShards * shardSize);
             long offset = 0;
             for (MemorySegment chunk : staging) {
                 long n = Math.min(chunk.byteSize(), written - offset);
                 MemorySegment.copy(chunk, 0, stripe, offset, n);
                 offset += n;
             }
+            zeroPadding(written);
         }
         return new StripeBuffer(stripe, written, shardSize);
+    }
+
+    /**
+     * Zeroes the tail of the last data shards, [objectSize, dataShards * shardSize). The stripe is
+     * allocated uninitialized: the body overwrites the object's bytes and the codec the parity.
+     */
+    private void zeroPadding(long objectSize) {
+        stripe.asSlice(objectSize, dataShards * shardSize - objectSize).fill((byte) 0);
     }
 
     private void stage(MemorySegment source) {
@@ -86,7 +97,7 @@ final class ObjectReader {
             MemorySegment chunk = staging.isEmpty() ? null : staging.getLast();
             if (chunk == null || stagedUsed == chunk.byteSize()) {
                 long size = chunk == null ? FIRST_STAGING_CHUNK : Math.min(MAX_STAGING_CHUNK, chunk.byteSize() * 2);
-                chunk = arena.allocate(size);
+                chunk = arena.allocateUninitialized(size);
                 staging.add(chunk);
                 stagedUsed = 0;
             }

@@ -58,7 +58,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         String crc = headers.get("shard-crc32c");
         expectedCrc = crc == null ? null : Checksums.parse(crc, "part " + partNumber);
         written = 0;
-        target = shardSize < 0 ? null : arena.allocate(shardSize);
+        target = shardSize < 0 ? null : arena.allocateUninitialized(shardSize);
     }
 
     @Override
@@ -159,7 +159,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
             MemorySegment chunk = staging.isEmpty() ? null : staging.getLast();
             long used = written + offset - stagedCapacityBefore(staging.size() - 1);
             if (chunk == null || used == chunk.byteSize()) {
-                chunk = arena.allocate(nextStagingChunk());
+                chunk = arena.allocateUninitialized(nextStagingChunk());
                 staging.add(chunk);
                 used = 0;
             }
@@ -190,7 +190,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         if (staging.size() == 1) {
             return staging.getFirst().asSlice(0, shardSize);
         }
-        MemorySegment whole = arena.allocate(shardSize);
+        MemorySegment whole = arena.allocateUninitialized(shardSize);
         long offset = 0;
         for (MemorySegment chunk : staging) {
             long n = Math.min(chunk.byteSize(), shardSize - offset);
