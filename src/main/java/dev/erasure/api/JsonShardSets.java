@@ -72,9 +72,7 @@ final class JsonShardSets {
         if (shardSize < 0) {
             throw ApiException.invalidShardSet("shard set has no shards");
         }
-        int[] received = java.util.stream.IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
-        return new ShardSet(params, shardSize, shards, present, received,
-                discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return ShardSet.of(params, shardSize, shards, present, discarded);
     }
 
     private static JsonObject parse(Buffer body) {
