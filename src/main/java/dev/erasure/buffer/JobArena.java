@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link IllegalStateException}.</li>
  *   <li>Every segment handed out is bound to a shared {@link Arena} of this job: once the memory is
  *       freed, any access to such a segment throws {@link IllegalStateException} instead of reading
- *       freed memory (use after free cannot corrupt the process).</li>
+ *       freed memory (use after free cannot corrupt the process). A pool built with
+ *       {@code checkedSegments = false} skips this scope, and with it the detection.</li>
  *   <li>{@link NativeMemoryPool#close()} frees arenas still open whatever their count ("reclaims" them,
  *       reported as a leak). A later {@link #release()} of a reclaimed arena is then a harmless no-op
  *       returning false, so that late HTTP callbacks at shutdown do not fail.</li>
@@ -42,8 +43,10 @@ public final class JobArena {
     private final NativeMemoryPool pool;
     private final Throwable openedAt;
     private final AtomicInteger refCount = new AtomicInteger(1);
-    /** Guarded by {@code this}. The scope of every segment handed out; null once freed. */
-    private Arena scope;
+    /** The scope of every segment handed out, or null when the pool hands out unchecked segments. */
+    private final Arena scope;
+    /** Guarded by {@code this}. */
+    private boolean live = true;
     /** Guarded by {@code this}: blocks held, the last one being carved. */
     private final List<BlockCache.Block> blocks = new ArrayList<>(4);
     private long offsetInLast;
@@ -52,10 +55,10 @@ public final class JobArena {
     /** Set when the pool freed this arena at close while references were still held. */
     private volatile boolean reclaimed;
 
-    JobArena(NativeMemoryPool pool, Throwable openedAt) {
+    JobArena(NativeMemoryPool pool, Throwable openedAt, boolean checkedSegments) {
         this.pool = pool;
         this.openedAt = openedAt;
-        this.scope = Arena.ofShared();
+        this.scope = checkedSegments ? Arena.ofShared() : null;
     }
 
     /**
@@ -85,10 +88,10 @@ public final class JobArena {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must be >= 0 (got " + bytes + ")");
         }
-        Arena live = liveScope();
+        checkLive("allocate");
         long charged = alignUp(bytes);
         if (charged == 0) {
-            return MemorySegment.NULL.reinterpret(live, null);
+            return scope == null ? MemorySegment.NULL : MemorySegment.NULL.reinterpret(scope, null);
         }
         BlockCache.Block block = blocks.isEmpty() ? null : blocks.getLast();
         if (block == null || block.size() - offsetInLast < charged) {
@@ -98,7 +101,10 @@ public final class JobArena {
             heldBytes += block.size();
             offsetInLast = 0;
         }
-        MemorySegment segment = block.memory.asSlice(offsetInLast, bytes).reinterpret(live, null);
+        MemorySegment segment = block.memory.asSlice(offsetInLast, bytes);
+        if (scope != null) {
+            segment = segment.reinterpret(scope, null);
+        }
         if (zero && !block.zeroed) {
             segment.fill((byte) 0);
         }
@@ -160,7 +166,7 @@ public final class JobArena {
 
     /** True until the memory is freed (by the last release or by the pool's close). */
     public synchronized boolean isLive() {
-        return scope != null;
+        return live;
     }
 
     /**
@@ -171,7 +177,7 @@ public final class JobArena {
      * @return the bytes freed, or -1 if the arena had already been freed
      */
     synchronized long reclaim() {
-        if (scope == null) {
+        if (!live) {
             return -1;
         }
         reclaimed = true;
@@ -199,18 +205,19 @@ public final class JobArena {
      * then gives the blocks back to the pool. Returns the bytes freed, or -1 if already freed.
      */
     private synchronized long free() {
-        Arena closing = scope;
-        if (closing == null) {
+        if (!live) {
             return -1;
         }
-        scope = null;
+        live = false;
         long bytes = heldBytes;
         List<BlockCache.Block> returned = List.copyOf(blocks);
         blocks.clear();
         heldBytes = 0;
         allocatedBytes = 0;
         try {
-            closing.close();
+            if (scope != null) {
+                scope.close();
+            }
         } catch (IllegalStateException e) {
             // A thread is still inside a native call on one of the segments: keep the blocks mapped
             // (never reuse memory that may be read) and account them as gone.
@@ -221,11 +228,10 @@ public final class JobArena {
         return bytes;
     }
 
-    private Arena liveScope() {
-        if (scope == null || refCount.get() <= 0) {
-            throw freed("allocate");
+    private void checkLive(String action) {
+        if (!live || refCount.get() <= 0) {
+            throw freed(action);
         }
-        return scope;
     }
 
     private IllegalStateException freed(String action) {

@@ -28,6 +28,7 @@ public final class NativeMemoryPool {
 
     private final long budgetBytes;
     private final boolean trackAllocations;
+    private final boolean checkedSegments;
     private final AtomicLong bytesInUse = new AtomicLong();
     private final BlockCache cache;
     private final Set<JobArena> open = ConcurrentHashMap.newKeySet();
@@ -40,11 +41,25 @@ public final class NativeMemoryPool {
      * @throws IllegalArgumentException if {@code budgetBytes < 1}
      */
     public NativeMemoryPool(long budgetBytes, boolean trackAllocations) {
+        this(budgetBytes, trackAllocations, true);
+    }
+
+    /**
+     * @param checkedSegments true (the default of the other constructor): every arena's segments
+     *     live in a shared scope of their own, so an access after the arena was freed throws. False:
+     *     segments are plain slices of the pool's blocks, saving the thread handshake of closing a
+     *     shared arena per job (measured 20-100 us, see docs/engine.md) — but an access after free is
+     *     then NOT detected and may read or write memory that a later job owns. Only for services whose
+     *     callers keep the release-in-finally discipline and that need small-job throughput.
+     * @see #NativeMemoryPool(long, boolean)
+     */
+    public NativeMemoryPool(long budgetBytes, boolean trackAllocations, boolean checkedSegments) {
         if (budgetBytes < 1) {
             throw new IllegalArgumentException("erasure.buffer.budget must be >= 1 byte (got " + budgetBytes + ")");
         }
         this.budgetBytes = budgetBytes;
         this.trackAllocations = trackAllocations;
+        this.checkedSegments = checkedSegments;
         this.cache = new BlockCache(budgetBytes / 4);
     }
 
@@ -58,7 +73,7 @@ public final class NativeMemoryPool {
         if (closed) {
             throw new IllegalStateException("native memory pool is closed");
         }
-        JobArena arena = new JobArena(this, trackAllocations ? new Throwable("arena opened here") : null);
+        JobArena arena = new JobArena(this, trackAllocations ? new Throwable("arena opened here") : null, checkedSegments);
         open.add(arena);
         if (closed) {
             // close() ran between the check and the add and may have missed this arena.
@@ -89,6 +104,11 @@ public final class NativeMemoryPool {
     /** Whether arenas record the stack of their opening for leak reports. */
     public boolean tracksAllocations() {
         return trackAllocations;
+    }
+
+    /** Whether a segment access after free throws (see the three-argument constructor). */
+    public boolean checksSegments() {
+        return checkedSegments;
     }
 
     /** Arenas opened and not yet freed. */
