@@ -60,7 +60,11 @@ final class Exchange {
     /** The job's arena, opened on first use; the exchange holds its reference until the response ends. */
     JobArena arena(NativeMemoryPool pool) {
         if (arena == null) {
-            arena = pool.open();
+            try {
+                arena = pool.open();
+            } catch (IllegalStateException closed) {
+                throw new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down");
+            }
         }
         return arena;
     }

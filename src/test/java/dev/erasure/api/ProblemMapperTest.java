@@ -26,6 +26,9 @@ class ProblemMapperTest {
         assertThat(budget.status()).isEqualTo(503);
         assertThat(budget.retryAfterSeconds()).isEqualTo(3);
         assertThat(budget.detail()).contains("requested 100 bytes with 900 of 1000 bytes in use");
+        Problem stopping = mapper.map(new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down"));
+        assertThat(stopping).isEqualTo(new Problem("/problems/shutting-down", "Service unavailable", 503,
+                "the service is shutting down", 3));
         Problem deadline = mapper.map(new JobDeadlineExceededException(Duration.ofMillis(250)));
         assertThat(deadline.type()).isEqualTo("/problems/deadline-exceeded");
         assertThat(deadline.retryAfterSeconds()).isEqualTo(3);
