@@ -1,0 +1,121 @@
+package dev.erasure.api;
+
+import dev.erasure.buffer.JobArena;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the contract's JSON shard set: {@code {"codec","k","m","shardSize","size","shards":[{"index",
+ * "crc32c","data"}]}}. The query parameters are authoritative; {@code codec}, {@code k} and {@code m}
+ * in the body are optional and must agree with them. Meant for small payloads: the body and the
+ * decoded shards pass through the heap (bounded by the body limit) before landing in the arena.
+ */
+final class JsonShardSets {
+
+    private JsonShardSets() {
+    }
+
+    /** @throws ApiException 400 for malformed JSON, bad indexes, unequal sizes or disagreeing k/m/codec */
+    static ShardSet read(Buffer body, StripeParams params, JobArena arena, int maxParts) {
+        JsonObject json = parse(body);
+        agree(json, "k", params.dataShards());
+        agree(json, "m", params.parityShards());
+        Object codec = json.getValue("codec");
+        if (codec != null && !params.kind().wireName().equals(codec)) {
+            throw ApiException.invalidParameter("JSON codec '" + codec + "' differs from the query's codec '"
+                    + params.kind().wireName() + "'");
+        }
+        JsonArray items = json.getValue("shards") instanceof JsonArray array ? array : null;
+        if (items == null) {
+            throw ApiException.malformed("JSON shard set needs an array \"shards\"");
+        }
+        if (items.size() > maxParts) {
+            throw ApiException.malformed("shard set has more than " + maxParts + " parts (limit " + maxParts + ")");
+        }
+        return collect(items, params, arena);
+    }
+
+    /** Copies each shard into the arena, checking indexes, sizes and CRC-32C. */
+    private static ShardSet collect(JsonArray items, StripeParams params, JobArena arena) {
+        MemorySegment[] shards = new MemorySegment[params.totalShards()];
+        boolean[] present = new boolean[params.totalShards()];
+        List<Integer> discarded = new ArrayList<>();
+        long shardSize = -1;
+        for (int p = 0; p < items.size(); p++) {
+            JsonObject item = items.getValue(p) instanceof JsonObject o ? o : null;
+            if (item == null) {
+                throw ApiException.malformed("shards[" + p + "] must be an object {index, crc32c, data}");
+            }
+            int index = index(item, p, params);
+            if (shards[index] != null) {
+                throw ApiException.invalidShardSet("shard index " + index + " appears twice (shards[" + p + "])");
+            }
+            byte[] data = data(item, p);
+            if (shardSize >= 0 && data.length != shardSize) {
+                throw ApiException.invalidShardSet("shards must have equal sizes: shard " + index + " has "
+                        + data.length + " bytes, the first shard had " + shardSize);
+            }
+            shardSize = data.length;
+            shards[index] = arena.allocateUninitialized(shardSize);
+            MemorySegment.copy(MemorySegment.ofArray(data), 0, shards[index], 0, shardSize);
+            String crc = item.getValue("crc32c") instanceof String s ? s : null;
+            present[index] = crc == null || Checksums.parse(crc, "shards[" + p + "]") == Checksums.crc32c(shards[index]);
+            if (!present[index]) {
+                discarded.add(index);
+            }
+        }
+        if (shardSize < 0) {
+            throw ApiException.invalidShardSet("shard set has no shards");
+        }
+        return ShardSet.of(params, shardSize, shards, present, discarded);
+    }
+
+    private static JsonObject parse(Buffer body) {
+        try {
+            return body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw ApiException.malformed("request body is not a JSON object: " + e.getMessage());
+        }
+    }
+
+    private static void agree(JsonObject json, String name, int expected) {
+        Object value = json.getValue(name);
+        if (value != null && !(value instanceof Number n && n.longValue() == expected)) {
+            throw ApiException.invalidParameter("JSON " + name + "=" + value + " differs from the query's " + name
+                    + "=" + expected);
+        }
+    }
+
+    private static int index(JsonObject item, int p, StripeParams params) {
+        if (!(item.getValue("index") instanceof Number n) || n.doubleValue() != n.intValue()) {
+            throw ApiException.malformed("shards[" + p + "].index must be an integer");
+        }
+        int index = n.intValue();
+        if (index < 0 || index >= params.totalShards()) {
+            throw ApiException.invalidShardSet("shard index " + index + " is out of range 0.."
+                    + (params.totalShards() - 1) + " (k + m = " + params.totalShards() + ")");
+        }
+        return index;
+    }
+
+    private static byte[] data(JsonObject item, int p) {
+        if (!(item.getValue("data") instanceof String text)) {
+            throw ApiException.malformed("shards[" + p + "].data must be a base64 string");
+        }
+        byte[] data;
+        try {
+            data = java.util.Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.malformed("shards[" + p + "].data is not valid base64: " + e.getMessage());
+        }
+        if (data.length == 0) {
+            throw ApiException.invalidShardSet("shards[" + p + "] is empty (shards must have >= 1 byte)");
+        }
+        return data;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.erasure.api;
+
+import dev.erasure.buffer.MemoryBudgetExceededException;
+import dev.erasure.codec.CodingCancelledException;
+import dev.erasure.codec.InvalidShapeException;
+import dev.erasure.codec.ShardSizeMismatchException;
+import dev.erasure.codec.TooFewShardsException;
+import dev.erasure.job.JobDeadlineExceededException;
+import dev.erasure.job.JobRejectedException;
+import dev.erasure.job.JobSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place where exceptions become HTTP problems. Client mistakes (the HTTP layer's
+ * {@link ApiException}s and the codec's typed exceptions) map to 4xx with their message as detail;
+ * overload, deadlines and shutdown map to 503 with {@code Retry-After}; anything else is a 500
+ * whose detail reveals nothing and whose stack goes to the log.
+ */
+@ApplicationScoped
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final int retryAfterSeconds;
+
+    @Inject
+    public ProblemMapper(JobSettings settings) {
+        this(settings.retryAfterSeconds());
+    }
+
+    ProblemMapper(int retryAfterSeconds) {
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Maps any failure of a request to the problem answered to the client. Thread-safe. */
+    public Problem map(Throwable failure) {
+        return switch (failure) {
+            case ApiException e -> clientOrStopping(e);
+            case InvalidShapeException e -> Problem.of("invalid-parameter", "Invalid parameter", 400, e.getMessage());
+            case ShardSizeMismatchException e -> Problem.of("invalid-shard-set", "Invalid shard set", 400, e.getMessage());
+            case TooFewShardsException e -> Problem.of("too-few-shards", "Too few usable shards", 422, e.getMessage());
+            case JobRejectedException e -> Problem.of(rejectionSlug(e.reason()), "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(e.retryAfterSeconds());
+            case MemoryBudgetExceededException e -> Problem.of("overloaded", "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(retryAfterSeconds);
+            case JobDeadlineExceededException e -> Problem.of("deadline-exceeded", "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(retryAfterSeconds);
+            case CodingCancelledException e -> Problem.of("cancelled", "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(retryAfterSeconds);
+            default -> internal(failure);
+        };
+    }
+
+    private Problem clientOrStopping(ApiException e) {
+        Problem problem = Problem.of(e.kind().slug(), e.kind().title(), e.kind().status(), e.getMessage());
+        return problem.status() == 503 ? problem.withRetryAfter(retryAfterSeconds) : problem;
+    }
+
+    private static String rejectionSlug(JobRejectedException.Reason reason) {
+        return reason == JobRejectedException.Reason.SHUTTING_DOWN ? "shutting-down" : "overloaded";
+    }
+
+    private static Problem internal(Throwable failure) {
+        LOG.error("request failed unexpectedly", failure);
+        return Problem.of("internal-error", "Internal server error", 500,
+                "the service failed to process the request; the failure is logged");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.erasure.api;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes shards from native memory into HTTP responses. Shard bodies are wrapped, not copied: each
+ * becomes a Netty buffer over {@code segment.asByteBuffer()}, so the segments must stay allocated
+ * until the response's end future completes (the caller's arena reference guarantees that).
+ * JSON responses are the exception: they base64-encode through the heap (small payloads only).
+ */
+final class ShardSetWriter {
+
+    private ShardSetWriter() {
+    }
+
+    /** A Vert.x buffer over native memory, without copying it. */
+    static Buffer wrap(MemorySegment segment) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(segment.asByteBuffer()));
+    }
+
+    /** The headers of every response that carries shards; objectSize < 0 and discarded == null are left out. */
+    static void shardHeaders(HttpServerResponse response, StripeParams params, long shardSize, long objectSize,
+            String discarded) {
+        response.putHeader("Codec", params.kind().wireName())
+                .putHeader("Data-Shards", Integer.toString(params.dataShards()))
+                .putHeader("Parity-Shards", Integer.toString(params.parityShards()))
+                .putHeader("Shard-Size", Long.toString(shardSize));
+        if (objectSize >= 0) {
+            response.putHeader("Object-Size", Long.toString(objectSize));
+        }
+        if (discarded != null) {
+            response.putHeader("Discarded-Shards", discarded);
+        }
+    }
+
+    /**
+     * Builds {@code multipart/mixed}: one part per shard in the given (ascending) order with
+     * Content-Type, Shard-Index and Shard-CRC32C, and sets Content-Type and Content-Length. Returns
+     * the whole body as one composite buffer over the native shards (no copy), so the response goes
+     * out in one gathering write instead of one flush per part.
+     */
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards) {
+        String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        ByteBuf[] pieces = new ByteBuf[2 * indexes.length + 1];
+        long length = 0;
+        for (int p = 0; p < indexes.length; p++) {
+            String head = (p == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Shard-Index: " + indexes[p] + "\r\nShard-CRC32C: " + Checksums.hex(Checksums.crc32c(shards[p]))
+                    + "\r\n\r\n";
+            pieces[2 * p] = Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.ISO_8859_1));
+            pieces[2 * p + 1] = Unpooled.wrappedBuffer(shards[p].asByteBuffer());
+            length += pieces[2 * p].readableBytes() + shards[p].byteSize();
+        }
+        String tail = (indexes.length == 0 ? "" : "\r\n") + "--" + boundary + "--\r\n";
+        pieces[pieces.length - 1] = Unpooled.wrappedBuffer(tail.getBytes(StandardCharsets.ISO_8859_1));
+        response.putHeader("Content-Type", MediaTypes.MULTIPART_MIXED + "; boundary=" + boundary)
+                .putHeader("Content-Length", Long.toString(length + tail.length()));
+        return composite(pieces);
+    }
+
+    /** A composite over the pieces; as many components as pieces, so Netty never consolidates (copies) them. */
+    private static Buffer composite(ByteBuf[] pieces) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(pieces.length, pieces));
+    }
+
+    /** The JSON shard set of the contract, base64 through the heap. */
+    static Buffer json(StripeParams params, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards) {
+        JsonArray items = new JsonArray();
+        Base64.Encoder base64 = Base64.getEncoder();
+        for (int p = 0; p < indexes.length; p++) {
+            items.add(new JsonObject()
+                    .put("index", indexes[p])
+                    .put("crc32c", Checksums.hex(Checksums.crc32c(shards[p])))
+                    .put("data", base64.encodeToString(shards[p].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+        }
+        JsonObject body = new JsonObject()
+                .put("codec", params.kind().wireName())
+                .put("k", params.dataShards())
+                .put("m", params.parityShards())
+                .put("shardSize", shardSize);
+        if (objectSize >= 0) {
+            body.put("size", objectSize);
+        }
+        return body.put("shards", items).toBuffer();
+    }
+
+    /**
+     * The first {@code size} bytes of the concatenated data shards (klauspost's Join) as one
+     * composite buffer over native memory; sets Content-Type and Content-Length.
+     */
+    static Buffer object(HttpServerResponse response, MemorySegment[] dataShards, long size) {
+        response.putHeader("Content-Type", MediaTypes.OCTET_STREAM).putHeader("Content-Length", Long.toString(size));
+        java.util.List<ByteBuf> pieces = new java.util.ArrayList<>();
+        long remaining = size;
+        for (int i = 0; i < dataShards.length && remaining > 0; i++) {
+            long n = Math.min(remaining, dataShards[i].byteSize());
+            pieces.add(Unpooled.wrappedBuffer(dataShards[i].asSlice(0, n).asByteBuffer()));
+            remaining -= n;
+        }
+        return composite(pieces.toArray(ByteBuf[]::new));
+    }
+}
