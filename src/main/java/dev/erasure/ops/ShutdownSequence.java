@@ -90,6 +90,9 @@ public final class ShutdownSequence {
             } finally {
                 LeakReport leaks = closePool.get();
                 state.markPoolClosed();
+                if (leaks.isEmpty()) {
+                    LOG.info("Native memory pool closed, nothing leaked");
+                }
                 logLeaks(leaks);
                 result = new Result(drained, leaks);
             }
@@ -114,10 +117,9 @@ public final class ShutdownSequence {
         }
     }
 
-    /** Logs a non-empty leak report at ERROR, with the allocation stacks when they were tracked. */
+    /** Logs a non-empty leak report at ERROR, with the allocation stacks when they were tracked; an empty one not at all. */
     static void logLeaks(LeakReport leaks) {
         if (leaks == null || leaks.isEmpty()) {
-            LOG.info("Native memory pool closed, nothing leaked");
             return;
         }
         StringBuilder message = new StringBuilder("Native memory leak at shutdown: ")

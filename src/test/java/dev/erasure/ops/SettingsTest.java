@@ -23,13 +23,17 @@ class SettingsTest {
 
     /** The real mapping (as Quarkus builds it) over the given properties and the defaults. */
     static ErasureConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        return configSource(properties).getConfigMapping(ErasureConfig.class);
+    }
+
+    /** The config holding the mapping, to read raw values and defaults. */
+    static SmallRyeConfig configSource(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
                 .withMapping(ErasureConfig.class)
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
-        return config.getConfigMapping(ErasureConfig.class);
     }
 
     @Test

@@ -21,6 +21,15 @@ final class KernelProbe {
     }
 
     static Result vector() {
-        return new Result(null, "Vector API kernel not built yet");
+        try {
+            if (!VectorKernel.usable()) {
+                return new Result(null, "Vector API usable but vectors are narrower than 128 bits ("
+                        + VectorKernel.describe() + ")");
+            }
+            return new Result(new VectorKernel(), VectorKernel.describe());
+        } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+            return new Result(null, "Vector API not available (" + e
+                    + "); run with --add-modules=jdk.incubator.vector");
+        }
     }
 }

@@ -1,0 +1,87 @@
+package dev.erasure.ops;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operations endpoints of the running service: health probes, Prometheus metrics, start log. */
+@QuarkusTest
+class OpsEndpointsTest {
+
+    @BeforeAll
+    static void logOnFailure() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    /** The kernel the running service reports (liveness data). */
+    private static String kernel() {
+        return given().get("/q/health/live").then().statusCode(200).extract()
+                .path("checks.find { it.name == 'erasure-engine' }.data.kernel");
+    }
+
+    @Test
+    void liveness_isUp() {
+        given().get("/q/health/live").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(EngineHealth.NAME))
+                .body("checks.find { it.name == 'erasure-engine' }.data.kernel", notNullValue());
+    }
+
+    @Test
+    void readiness_isUpAndReportsKernelAndLoad() {
+        given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'erasure-engine' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'erasure-engine' }.data.kernel", notNullValue())
+                .body("checks.find { it.name == 'erasure-engine' }.data.queueDepth", equalTo(0))
+                .body("checks.find { it.name == 'erasure-engine' }.data.nativeBudgetBytes", equalTo(536870912));
+    }
+
+    @Test
+    void startup_isUp() {
+        given().get("/q/health/started").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(EngineHealth.NAME));
+    }
+
+    @Test
+    void metrics_exposeEveryErasureSeries() {
+        String kernel = kernel();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(metrics).contains(
+                "erasure_jobs_total{op=\"encode\",outcome=\"success\"}",
+                "erasure_jobs_total{op=\"verify\",outcome=\"rejected\"}",
+                "erasure_job_duration_seconds_bucket{op=\"decode\"",
+                "erasure_job_duration_seconds_count{op=\"parity\"}",
+                "erasure_bytes_coded_total ",
+                "erasure_rejections_total{op=\"reconstruct\",reason=\"queue_full\"}",
+                "erasure_cancellations_total ",
+                "erasure_queue_depth 0.0",
+                "erasure_busy_workers 0.0",
+                "erasure_native_bytes_in_use ",
+                "erasure_native_budget_bytes 5.36870912E8",
+                "erasure_kernel_info{kernel=\"" + kernel + "\"} 1.0");
+    }
+
+    @Test
+    void start_logsTheChosenKernelAndWhy() throws IOException {
+        String kernel = kernel();
+        String log = Files.readString(Path.of("target/quarkus-test.log"));
+
+        assertThat(log).containsPattern("INFO .*Reed-Solomon kernel: " + kernel + " \\(erasure.codec.kernel=\\w+\\): \\S+");
+    }
+}
