@@ -9,6 +9,7 @@ import dev.erasure.job.JobDeadlineExceededException;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,6 +25,7 @@ public class ProblemMapper {
 
     private final int retryAfterSeconds;
 
+    @Inject
     public ProblemMapper(JobSettings settings) {
         this(settings.retryAfterSeconds());
     }

@@ -1,8 +1,15 @@
 package dev.erasure.job;
 
+import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodingCancelledException;
+import dev.erasure.codec.InvalidShapeException;
+import dev.erasure.codec.ReedSolomon;
+import dev.erasure.codec.ShardSizeMismatchException;
+import dev.erasure.codec.TooFewShardsException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Runs stripe jobs on a fixed pool of worker threads with a bounded queue and per-job deadlines.
@@ -11,69 +18,135 @@ import java.time.Duration;
  * <p>Submitting is lazy, as with every {@link Uni}: the job is queued on subscription. On
  * subscription the job's arena is {@linkplain dev.erasure.buffer.JobArena#retain() retained} for the
  * worker and released when the worker is done with it (or when the job is removed from the queue).
- * The caller keeps its own reference and releases it when its response is finished.
+ * The caller keeps its own reference and releases it when its response is finished. The worker's
+ * reference is always dropped before the Uni completes with the worker's result, so a caller that
+ * releases its reference after the result frees the memory.
  *
  * <p>The returned Uni
  * <ul>
  *   <li>completes with the result on a worker thread;</li>
  *   <li>fails at once with {@link JobRejectedException} when the queue is full or the service is
- *       shutting down;</li>
+ *       shutting down (the arena reference taken on subscription is already dropped again);</li>
  *   <li>fails with {@link JobDeadlineExceededException} when the deadline passes (the worker is
- *       told to stop);</li>
- *   <li>fails with the codec's typed exceptions for inputs the codec refuses;</li>
+ *       told to stop; the job's memory stays held until it has);</li>
+ *   <li>fails with the codec's typed exceptions for inputs the codec refuses ({@link
+ *       InvalidShapeException}, {@link ShardSizeMismatchException}, {@link TooFewShardsException});</li>
+ *   <li>fails with {@link IllegalStateException} if the arena was already freed when subscribed;</li>
  *   <li>on cancellation removes a queued job, or raises the cancel flag of a running one (it stops
  *       at its next chunk).</li>
  * </ul>
  *
- * <p>STUB: contract for the service (issue 3).
+ * <p>Every accepted job is reported once to {@link JobListener#jobFinished} with its outcome:
+ * SUCCESS; CLIENT_ERROR for the codec's typed input exceptions and IllegalArgumentException;
+ * CODEC_ERROR for any other failure; CANCELLED (caller cancelled, or shutdown); DEADLINE.
  */
 public final class JobService implements AutoCloseable {
 
     /** The result of VERIFY: parity indexes that did not match, ascending (empty when consistent). */
     public record VerifyResult(int[] mismatchedParity) {
+
+        /** True when every parity shard matched. */
+        public boolean consistent() {
+            return mismatchedParity.length == 0;
+        }
     }
 
+    private final Codecs codecs;
+    private final JobExecutor executor;
+
+    /** Starts the worker threads ({@link JobSettings#effectiveWorkers()}) and the deadline timer. */
     public JobService(JobSettings settings, Codecs codecs, JobListener listener) {
+        this.codecs = Objects.requireNonNull(codecs, "codecs");
+        this.executor = new JobExecutor(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(listener, "listener"), JobService::classify);
     }
 
-    /** ENCODE, PARITY, DECODE and RECONSTRUCT: outputs are written into the job's segments. */
+    /**
+     * ENCODE, PARITY, DECODE and RECONSTRUCT: outputs are written into the job's segments (see
+     * {@link StripeJob} for which entries are read and written).
+     *
+     * @throws IllegalArgumentException at once if {@code job.op()} is VERIFY
+     */
     public Uni<Void> code(StripeJob job) {
-        throw new UnsupportedOperationException();
+        if (job.op() == Operation.VERIFY) {
+            throw new IllegalArgumentException("op must be ENCODE, PARITY, DECODE or RECONSTRUCT for code() (got VERIFY)");
+        }
+        return executor.submit(job.op(), job.bytesCoded(), job.arena(), cancel -> {
+            runCoding(job, cancel);
+            return null;
+        });
     }
 
-    /** VERIFY. */
+    /**
+     * VERIFY: reads every shard, writes none.
+     *
+     * @throws IllegalArgumentException at once if {@code job.op()} is not VERIFY
+     */
     public Uni<VerifyResult> verify(StripeJob job) {
-        throw new UnsupportedOperationException();
+        if (job.op() != Operation.VERIFY) {
+            throw new IllegalArgumentException("op must be VERIFY for verify() (got " + job.op() + ")");
+        }
+        return executor.submit(job.op(), job.bytesCoded(), job.arena(),
+                cancel -> new VerifyResult(codec(job).verify(job.shards(), cancel)));
     }
 
     /** Jobs waiting for a worker. */
     public int queueDepth() {
-        throw new UnsupportedOperationException();
+        return executor.queueDepth();
     }
 
     /** Workers running a job now. */
     public int busyWorkers() {
-        throw new UnsupportedOperationException();
+        return executor.busyWorkers();
     }
 
     /** False once {@link #beginShutdown()} was called. */
     public boolean isAccepting() {
-        throw new UnsupportedOperationException();
+        return executor.isAccepting();
     }
 
     /** Refuses new jobs from now on (they get JobRejectedException SHUTTING_DOWN). Idempotent. */
     public void beginShutdown() {
-        throw new UnsupportedOperationException();
+        executor.beginShutdown();
     }
 
     /** Waits until queued and running jobs are done; true if they all finished in time. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        throw new UnsupportedOperationException();
+        return executor.awaitDrained(timeout);
     }
 
-    /** Stops the worker threads (after draining, or at once if not drained). Idempotent. */
+    /**
+     * Stops the worker threads (after draining, or at once if not drained): jobs still queued or
+     * running fail with JobRejectedException SHUTTING_DOWN, running ones get their cancel flag, and
+     * the call waits (bounded) for the workers to return so that their arenas are released before
+     * the pool is closed. Idempotent.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        executor.close();
+    }
+
+    private void runCoding(StripeJob job, CancelSignal cancel) {
+        ReedSolomon codec = codec(job);
+        switch (job.op()) {
+            case ENCODE, PARITY -> codec.encode(job.shards(), cancel);
+            case DECODE, RECONSTRUCT -> codec.reconstruct(job.shards(), job.present(), cancel);
+            case VERIFY -> throw new IllegalStateException("VERIFY goes through verify()");
+        }
+    }
+
+    private ReedSolomon codec(StripeJob job) {
+        return codecs.get(job.kind(), job.dataShards(), job.parityShards());
+    }
+
+    static Outcome classify(Throwable failure) {
+        return switch (failure) {
+            case CodingCancelledException e -> Outcome.CANCELLED;
+            case InvalidShapeException e -> Outcome.CLIENT_ERROR;
+            case ShardSizeMismatchException e -> Outcome.CLIENT_ERROR;
+            case TooFewShardsException e -> Outcome.CLIENT_ERROR;
+            case IllegalArgumentException e -> Outcome.CLIENT_ERROR;
+            default -> Outcome.CODEC_ERROR;
+        };
     }
 }

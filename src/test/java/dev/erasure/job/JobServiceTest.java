@@ -1,0 +1,170 @@
+package dev.erasure.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.erasure.buffer.JobArena;
+import dev.erasure.buffer.NativeMemoryLeakCheck;
+import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.Codecs;
+import dev.erasure.codec.InvalidShapeException;
+import dev.erasure.codec.TooFewShardsException;
+import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.job.RecordingListener.Finished;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * JobService with the real codec (the kernel chosen by {@code auto}, or forced with
+ * {@code -Derasure.codec.kernel=...}): each operation runs on a worker over segments of the job's
+ * arena, failures map to outcomes, and every arena goes back to the pool.
+ */
+class JobServiceTest {
+
+    static final Duration GUARD = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final NativeMemoryLeakCheck memory = new NativeMemoryLeakCheck(64L << 20);
+
+    final RecordingListener listener = new RecordingListener();
+    final JobService service = new JobService(new JobSettings(2, 4, Duration.ofMinutes(5), 2),
+            new Codecs(KernelSelector.select("auto").kernel(), 4), listener);
+
+    @AfterEach
+    void close() {
+        service.close();
+    }
+
+    /** A stripe in a fresh arena: random data shards, zeroed parity. */
+    StripeJob stripe(Operation op, int dataShards, int parityShards, int shardSize, long seed) {
+        JobArena arena = memory.pool().open();
+        SplittableRandom random = new SplittableRandom(seed);
+        MemorySegment[] shards = new MemorySegment[dataShards + parityShards];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = arena.allocate(shardSize);
+            for (int b = 0; i < dataShards && b < shardSize; b++) {
+                shards[i].set(ValueLayout.JAVA_BYTE, b, (byte) random.nextInt(256));
+            }
+        }
+        boolean[] present = new boolean[shards.length];
+        Arrays.fill(present, true);
+        return new StripeJob(op, CodecKind.RS_VANDERMONDE, dataShards, parityShards, shards, present, arena);
+    }
+
+    static StripeJob as(Operation op, StripeJob job) {
+        return new StripeJob(op, job.kind(), job.dataShards(), job.parityShards(), job.shards(), job.present(), job.arena());
+    }
+
+    @Test
+    void encode_10x4_64KiB_thenVerify_thenReconstructFourErasures() throws Exception {
+        StripeJob job = stripe(Operation.ENCODE, 10, 4, 64 * 1024, 1);
+        try {
+            service.code(job).await().atMost(GUARD);
+            assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.ENCODE, Outcome.SUCCESS, 14L * 64 * 1024));
+            assertThat(service.verify(as(Operation.VERIFY, job)).await().atMost(GUARD).consistent()).isTrue();
+            byte[][] original = Arrays.stream(job.shards()).map(s -> s.toArray(ValueLayout.JAVA_BYTE)).toArray(byte[][]::new);
+
+            for (int erased : new int[] {0, 3, 9, 12}) {
+                job.present()[erased] = false;
+                job.shards()[erased].fill((byte) 0);
+            }
+            service.code(as(Operation.RECONSTRUCT, job)).await().atMost(GUARD);
+
+            for (int i = 0; i < original.length; i++) {
+                assertThat(job.shards()[i].toArray(ValueLayout.JAVA_BYTE)).as("shard %d", i).isEqualTo(original[i]);
+            }
+            assertThat(job.arena().refCount()).isEqualTo(1);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void verify_reportsTheParityShardThatDoesNotMatch() {
+        StripeJob job = stripe(Operation.PARITY, 4, 2, 1000, 2);
+        try {
+            service.code(job).await().atMost(GUARD);
+            MemorySegment parity = job.shards()[5];
+            parity.set(ValueLayout.JAVA_BYTE, 17, (byte) (parity.get(ValueLayout.JAVA_BYTE, 17) ^ 1));
+
+            var result = service.verify(as(Operation.VERIFY, job)).await().atMost(GUARD);
+
+            assertThat(result.mismatchedParity()).containsExactly(5);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void tooFewShards_failsWithTheCodecException_asAClientError() throws Exception {
+        StripeJob job = stripe(Operation.DECODE, 4, 2, 64, 3);
+        Arrays.fill(job.present(), 0, 3, false);
+        try {
+            assertThatThrownBy(() -> service.code(job).await().atMost(GUARD)).isInstanceOf(TooFewShardsException.class);
+            assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.DECODE, Outcome.CLIENT_ERROR, 0));
+            assertThat(job.arena().refCount()).isEqualTo(1);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void invalidShape_failsOnTheWorker_asAClientError() throws Exception {
+        StripeJob job = stripe(Operation.ENCODE, 1, 1, 64, 4);
+        StripeJob tooMany = new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, 250, 10, job.shards(), job.present(), job.arena());
+        try {
+            assertThatThrownBy(() -> service.code(tooMany).await().atMost(GUARD)).isInstanceOf(InvalidShapeException.class);
+            assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.CLIENT_ERROR);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void wrongMethodForTheOperation_isRefusedAtOnce() {
+        StripeJob job = stripe(Operation.VERIFY, 2, 1, 64, 5);
+        try {
+            assertThatThrownBy(() -> service.code(job)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("op must be ENCODE, PARITY, DECODE or RECONSTRUCT for code() (got VERIFY)");
+            assertThatThrownBy(() -> service.verify(as(Operation.ENCODE, job))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("op must be VERIFY for verify() (got ENCODE)");
+            assertThat(job.arena().refCount()).isEqualTo(1);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void afterBeginShutdown_jobsAreRejected_andDrainingIsImmediateWhenIdle() throws Exception {
+        StripeJob job = stripe(Operation.ENCODE, 2, 1, 64, 6);
+        try {
+            service.beginShutdown();
+
+            assertThat(service.isAccepting()).isFalse();
+            assertThatThrownBy(() -> service.code(job).await().atMost(GUARD))
+                    .isInstanceOfSatisfying(JobRejectedException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(JobRejectedException.Reason.SHUTTING_DOWN);
+                        assertThat(e.retryAfterSeconds()).isEqualTo(2);
+                    });
+            assertThat(service.awaitDrained(GUARD)).isTrue();
+            assertThat(service.queueDepth()).isZero();
+            assertThat(service.busyWorkers()).isZero();
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void classify_mapsFailuresToOutcomes() {
+        assertThat(JobService.classify(new dev.erasure.codec.CodingCancelledException())).isEqualTo(Outcome.CANCELLED);
+        assertThat(JobService.classify(new TooFewShardsException(new int[] {0}, 2))).isEqualTo(Outcome.CLIENT_ERROR);
+        assertThat(JobService.classify(new IllegalArgumentException("x"))).isEqualTo(Outcome.CLIENT_ERROR);
+        assertThat(JobService.classify(new IllegalStateException("x"))).isEqualTo(Outcome.CODEC_ERROR);
+    }
+}
