@@ -14,7 +14,9 @@ public final class ApiException extends RuntimeException {
         INVALID_SHARD_SET(400, "invalid-shard-set", "Invalid shard set"),
         BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
         UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
-        TOO_FEW_SHARDS(422, "too-few-shards", "Too few usable shards");
+        TOO_FEW_SHARDS(422, "too-few-shards", "Too few usable shards"),
+        /** The native memory pool is closed: the service is stopping (503 + Retry-After). */
+        SHUTTING_DOWN(503, "shutting-down", "Service unavailable");
 
         private final int status;
         private final String slug;

@@ -60,7 +60,11 @@ final class Exchange {
     /** The job's arena, opened on first use; the exchange holds its reference until the response ends. */
     JobArena arena(NativeMemoryPool pool) {
         if (arena == null) {
-            arena = pool.open();
+            try {
+                arena = pool.open();
+            } catch (IllegalStateException closed) {
+                throw new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down");
+            }
         }
         return arena;
     }
@@ -122,9 +126,6 @@ final class Exchange {
     private void onChunk(Buffer chunk, Consumer<Buffer> onChunk) {
         bodyBytes += chunk.length();
         if (responding || gone) {
-            if (bodyBytes > 2 * limits.maxBodyBytes()) {
-                request.connection().close();
-            }
             return;
         }
         if (bodyBytes > limits.maxBodyBytes()) {
@@ -132,6 +133,17 @@ final class Exchange {
             return;
         }
         guarded(() -> onChunk.accept(chunk));
+    }
+
+    /**
+     * After an early answer the rest of the body is read and dropped, so the connection stays
+     * usable; a client that keeps sending past twice the body limit is disconnected.
+     */
+    private void discard(Buffer chunk) {
+        bodyBytes += chunk.length();
+        if (bodyBytes > 2 * limits.maxBodyBytes()) {
+            request.connection().close();
+        }
     }
 
     private ApiException tooLarge(long bytes) {
@@ -171,6 +183,7 @@ final class Exchange {
         }
         boolean closeAfter = "close".equals(response.headers().get("Connection"));
         if (!request.isEnded()) {
+            request.handler(this::discard);
             request.resume();
         }
         end(Buffer.buffer(problem.toJson())).onComplete(ar -> {

@@ -37,6 +37,11 @@ final class JsonShardSets {
         if (items.size() > maxParts) {
             throw ApiException.malformed("shard set has more than " + maxParts + " parts (limit " + maxParts + ")");
         }
+        return collect(items, params, arena);
+    }
+
+    /** Copies each shard into the arena, checking indexes, sizes and CRC-32C. */
+    private static ShardSet collect(JsonArray items, StripeParams params, JobArena arena) {
         MemorySegment[] shards = new MemorySegment[params.totalShards()];
         boolean[] present = new boolean[params.totalShards()];
         List<Integer> discarded = new ArrayList<>();
@@ -51,13 +56,12 @@ final class JsonShardSets {
                 throw ApiException.invalidShardSet("shard index " + index + " appears twice (shards[" + p + "])");
             }
             byte[] data = data(item, p);
-            if (shardSize < 0) {
-                shardSize = data.length;
-            } else if (data.length != shardSize) {
+            if (shardSize >= 0 && data.length != shardSize) {
                 throw ApiException.invalidShardSet("shards must have equal sizes: shard " + index + " has "
                         + data.length + " bytes, the first shard had " + shardSize);
             }
-            shards[index] = arena.allocate(shardSize);
+            shardSize = data.length;
+            shards[index] = arena.allocateUninitialized(shardSize);
             MemorySegment.copy(MemorySegment.ofArray(data), 0, shards[index], 0, shardSize);
             String crc = item.getValue("crc32c") instanceof String s ? s : null;
             present[index] = crc == null || Checksums.parse(crc, "shards[" + p + "]") == Checksums.crc32c(shards[index]);
@@ -68,9 +72,7 @@ final class JsonShardSets {
         if (shardSize < 0) {
             throw ApiException.invalidShardSet("shard set has no shards");
         }
-        int[] received = java.util.stream.IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
-        return new ShardSet(params, shardSize, shards, present, received,
-                discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return ShardSet.of(params, shardSize, shards, present, discarded);
     }
 
     private static JsonObject parse(Buffer body) {

@@ -4,21 +4,17 @@ import dev.erasure.buffer.JobArena;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads an object body into one contiguous segment of the job's arena, laid out as its stripe:
  * {@code totalShards * shardSize} bytes with the object at offset 0 and zeros after it, so the
  * first {@code dataShards} slices are the data shards (see {@code ShardLayout}) and the rest is room
- * for parity. With a Content-Length the segment is allocated before the first chunk and chunks are
- * copied straight into place; without one, chunks are staged in growing arena chunks and copied once
- * (natively) into the segment at the end.
+ * for parity. The stripe is allocated uninitialized and only the padding is zeroed. With a
+ * Content-Length the segment is allocated before the first chunk and chunks are copied straight
+ * into place; without one, chunks are staged in growing arena chunks and copied once (natively)
+ * into the segment at the end.
  */
 final class ObjectReader {
-
-    private static final long FIRST_STAGING_CHUNK = 64 * 1024;
-    private static final long MAX_STAGING_CHUNK = 16L * 1024 * 1024;
 
     /** The object as read: {@code stripe} holds totalShards * shardSize bytes. */
     record StripeBuffer(MemorySegment stripe, long objectSize, long shardSize) {
@@ -27,11 +23,10 @@ final class ObjectReader {
     private final JobArena arena;
     private final int dataShards;
     private final int totalShards;
-    private final List<MemorySegment> staging = new ArrayList<>();
+    private final StagedBytes staging;
     private MemorySegment stripe;
     private long shardSize;
     private long written;
-    private long stagedUsed;
 
     /**
      * @param declaredLength Content-Length, or -1 when absent
@@ -41,12 +36,14 @@ final class ObjectReader {
         this.arena = arena;
         this.dataShards = dataShards;
         this.totalShards = totalShards;
+        this.staging = new StagedBytes(arena, 64 * 1024);
         if (declaredLength == 0) {
             throw emptyObject();
         }
         if (declaredLength > 0) {
             shardSize = (declaredLength + dataShards - 1) / dataShards;
-            stripe = arena.allocate(totalShards * shardSize);
+            stripe = arena.allocateUninitialized(totalShards * shardSize);
+            zeroPadding(declaredLength);
         }
     }
 
@@ -57,7 +54,7 @@ final class ObjectReader {
         if (stripe != null) {
             MemorySegment.copy(source, 0, stripe, written, source.byteSize());
         } else {
-            stage(source);
+            staging.append(source);
         }
         written += source.byteSize();
     }
@@ -69,32 +66,19 @@ final class ObjectReader {
         }
         if (stripe == null) {
             shardSize = (written + dataShards - 1) / dataShards;
-            stripe = arena.allocate(totalShards * shardSize);
-            long offset = 0;
-            for (MemorySegment chunk : staging) {
-                long n = Math.min(chunk.byteSize(), written - offset);
-                MemorySegment.copy(chunk, 0, stripe, offset, n);
-                offset += n;
-            }
+            stripe = arena.allocateUninitialized(totalShards * shardSize);
+            staging.copyTo(stripe);
+            zeroPadding(written);
         }
         return new StripeBuffer(stripe, written, shardSize);
     }
 
-    private void stage(MemorySegment source) {
-        long offset = 0;
-        while (offset < source.byteSize()) {
-            MemorySegment chunk = staging.isEmpty() ? null : staging.getLast();
-            if (chunk == null || stagedUsed == chunk.byteSize()) {
-                long size = chunk == null ? FIRST_STAGING_CHUNK : Math.min(MAX_STAGING_CHUNK, chunk.byteSize() * 2);
-                chunk = arena.allocate(size);
-                staging.add(chunk);
-                stagedUsed = 0;
-            }
-            long n = Math.min(chunk.byteSize() - stagedUsed, source.byteSize() - offset);
-            MemorySegment.copy(source, offset, chunk, stagedUsed, n);
-            stagedUsed += n;
-            offset += n;
-        }
+    /**
+     * Zeroes the tail of the last data shards, [objectSize, dataShards * shardSize). The stripe is
+     * allocated uninitialized: the body overwrites the object's bytes and the codec the parity.
+     */
+    private void zeroPadding(long objectSize) {
+        stripe.asSlice(objectSize, dataShards * shardSize - objectSize).fill((byte) 0);
     }
 
     private static ApiException emptyObject() {

@@ -37,7 +37,7 @@ public class ProblemMapper {
     /** Maps any failure of a request to the problem answered to the client. Thread-safe. */
     public Problem map(Throwable failure) {
         return switch (failure) {
-            case ApiException e -> Problem.of(e.kind().slug(), e.kind().title(), e.kind().status(), e.getMessage());
+            case ApiException e -> clientOrStopping(e);
             case InvalidShapeException e -> Problem.of("invalid-parameter", "Invalid parameter", 400, e.getMessage());
             case ShardSizeMismatchException e -> Problem.of("invalid-shard-set", "Invalid shard set", 400, e.getMessage());
             case TooFewShardsException e -> Problem.of("too-few-shards", "Too few usable shards", 422, e.getMessage());
@@ -51,6 +51,11 @@ public class ProblemMapper {
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
             default -> internal(failure);
         };
+    }
+
+    private Problem clientOrStopping(ApiException e) {
+        Problem problem = Problem.of(e.kind().slug(), e.kind().title(), e.kind().status(), e.getMessage());
+        return problem.status() == 503 ? problem.withRetryAfter(retryAfterSeconds) : problem;
     }
 
     private static String rejectionSlug(JobRejectedException.Reason reason) {

@@ -14,6 +14,14 @@ import java.util.stream.IntStream;
 record ShardSet(StripeParams params, long shardSize, MemorySegment[] shards, boolean[] present,
         int[] received, int[] discarded) {
 
+    /** The set as collected: received indexes are the non-null entries, discarded ones are sorted. */
+    static ShardSet of(StripeParams params, long shardSize, MemorySegment[] shards, boolean[] present,
+            java.util.List<Integer> discarded) {
+        int[] received = IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
+        return new ShardSet(params, shardSize, shards, present, received,
+                discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
+    }
+
     int presentCount() {
         int count = 0;
         for (boolean p : present) {

@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
  */
 final class ShardSetCollector implements MultipartParser.PartHandler {
 
-    private static final long FIRST_STAGING_CHUNK = 64 * 1024;
-    private static final long MAX_STAGING_CHUNK = 16L * 1024 * 1024;
     private static final Pattern FORM_NAME = Pattern.compile("(?i)(?:^|;)\\s*name\\s*=\\s*\"?([^\";]*)\"?");
 
     private final StripeParams params;
@@ -33,7 +31,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
     private final MemorySegment[] shards;
     private final boolean[] present;
     private final List<Integer> discarded = new ArrayList<>();
-    private final List<MemorySegment> staging = new ArrayList<>();
+    private StagedBytes firstPart;
     private long shardSize = -1;
     private int index;
     private Integer expectedCrc;
@@ -58,7 +56,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         String crc = headers.get("shard-crc32c");
         expectedCrc = crc == null ? null : Checksums.parse(crc, "part " + partNumber);
         written = 0;
-        target = shardSize < 0 ? null : arena.allocate(shardSize);
+        target = shardSize < 0 ? null : arena.allocateUninitialized(shardSize);
     }
 
     @Override
@@ -66,11 +64,14 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         int length = bytes.remaining();
         if (shardSize >= 0) {
             if (written + length > shardSize) {
-                throw unequal(written + length, "more than ");
+                throw unequal(written + length, "at least ");
             }
             MemorySegment.copy(MemorySegment.ofBuffer(bytes), 0, target, written, length);
         } else {
-            stage(bytes);
+            if (firstPart == null) {
+                firstPart = new StagedBytes(arena, contentLength > 0 ? contentLength / params.dataShards() + 1 : 64 * 1024);
+            }
+            firstPart.append(MemorySegment.ofBuffer(bytes));
         }
         written += length;
     }
@@ -82,7 +83,8 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
                 throw ApiException.invalidShardSet("shard " + index + " is empty (shards must have >= 1 byte)");
             }
             shardSize = written;
-            target = compactStaging();
+            target = firstPart.contiguous();
+            firstPart = null;
         } else if (written != shardSize) {
             throw unequal(written, "");
         }
@@ -99,9 +101,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         if (shardSize < 0) {
             throw ApiException.invalidShardSet("shard set has no parts");
         }
-        int[] received = java.util.stream.IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
-        return new ShardSet(params, shardSize, shards, present, received,
-                discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return ShardSet.of(params, shardSize, shards, present, discarded);
     }
 
     private int shardIndex(int partNumber, Map<String, String> headers) {
@@ -149,55 +149,5 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
     private ApiException unequal(long size, String qualifier) {
         return ApiException.invalidShardSet("shards must have equal sizes: shard " + index + " has " + qualifier
                 + size + " bytes, the first shard had " + shardSize);
-    }
-
-    /** Appends to the staging chunks of the first part, opening a new chunk when the last is full. */
-    private void stage(ByteBuffer bytes) {
-        MemorySegment source = MemorySegment.ofBuffer(bytes);
-        long offset = 0;
-        while (offset < source.byteSize()) {
-            MemorySegment chunk = staging.isEmpty() ? null : staging.getLast();
-            long used = written + offset - stagedCapacityBefore(staging.size() - 1);
-            if (chunk == null || used == chunk.byteSize()) {
-                chunk = arena.allocate(nextStagingChunk());
-                staging.add(chunk);
-                used = 0;
-            }
-            long n = Math.min(chunk.byteSize() - used, source.byteSize() - offset);
-            MemorySegment.copy(source, offset, chunk, used, n);
-            offset += n;
-        }
-    }
-
-    private long stagedCapacityBefore(int chunkIndex) {
-        long sum = 0;
-        for (int i = 0; i < chunkIndex; i++) {
-            sum += staging.get(i).byteSize();
-        }
-        return sum;
-    }
-
-    private long nextStagingChunk() {
-        if (staging.isEmpty() && contentLength > 0) {
-            return Math.max(1, contentLength / params.dataShards());
-        }
-        long last = staging.isEmpty() ? FIRST_STAGING_CHUNK / 2 : staging.getLast().byteSize();
-        return Math.min(MAX_STAGING_CHUNK, Math.max(FIRST_STAGING_CHUNK, last * 2));
-    }
-
-    /** The first part as one segment: a slice when it fits one chunk, else one native copy. */
-    private MemorySegment compactStaging() {
-        if (staging.size() == 1) {
-            return staging.getFirst().asSlice(0, shardSize);
-        }
-        MemorySegment whole = arena.allocate(shardSize);
-        long offset = 0;
-        for (MemorySegment chunk : staging) {
-            long n = Math.min(chunk.byteSize(), shardSize - offset);
-            MemorySegment.copy(chunk, 0, whole, offset, n);
-            offset += n;
-        }
-        staging.clear();
-        return whole;
     }
 }

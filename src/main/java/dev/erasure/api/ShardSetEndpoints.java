@@ -49,7 +49,7 @@ final class ShardSetEndpoints {
             requireAll(set, params.dataShards(), "parity");
             set.requireUsable(params.dataShards(), "parity");
             MemorySegment[] shards = Arrays.copyOf(set.shards(), params.totalShards());
-            MemorySegment parity = arena.allocate(params.parityShards() * set.shardSize());
+            MemorySegment parity = arena.allocateUninitialized(params.parityShards() * set.shardSize());
             System.arraycopy(ShardLayout.slices(parity, params.parityShards(), set.shardSize()), 0, shards,
                     params.dataShards(), params.parityShards());
             int[] out = IntStream.range(params.dataShards(), params.totalShards()).toArray();
@@ -138,7 +138,7 @@ final class ShardSetEndpoints {
         }
         for (int i : wanted) {
             if (shards[i] == null) {
-                shards[i] = set.shards()[i] != null ? set.shards()[i] : arena.allocate(set.shardSize());
+                shards[i] = set.shards()[i] != null ? set.shards()[i] : arena.allocateUninitialized(set.shardSize());
             }
         }
         return shards;

@@ -2,6 +2,8 @@ package dev.erasure.buffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,14 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link IllegalStateException}.</li>
  *   <li>Every segment handed out is bound to a shared {@link Arena} of this job: once the memory is
  *       freed, any access to such a segment throws {@link IllegalStateException} instead of reading
- *       freed memory (use after free cannot corrupt the process).</li>
+ *       freed memory (use after free cannot corrupt the process). A pool built with
+ *       {@code checkedSegments = false} skips this scope, and with it the detection.</li>
  *   <li>{@link NativeMemoryPool#close()} frees arenas still open whatever their count ("reclaims" them,
  *       reported as a leak). A later {@link #release()} of a reclaimed arena is then a harmless no-op
  *       returning false, so that late HTTP callbacks at shutdown do not fail.</li>
  * </ul>
  *
- * <p>Each allocation is charged to the pool's budget at its size rounded up to a multiple of 64
- * bytes (the alignment), which is also what {@link #allocatedBytes()} counts.
+ * <p>Memory: segments are bump-allocated (each rounded up to 64 bytes) from native blocks that the
+ * arena takes from its pool; block sizes grow geometrically (16 KiB up to 4 MiB steps, powers of two),
+ * so a stripe of many shards needs few blocks. The pool's budget is charged for whole blocks, which
+ * is the native memory really held ({@link NativeMemoryPool#bytesInUse()}); {@link #allocatedBytes()}
+ * counts the segments handed out. When the arena is freed its blocks go back to the pool for reuse.
  *
  * <p>Thread-safe: allocation and freeing are serialised by the arena's monitor; the reference count is
  * a lock-free counter.
@@ -37,48 +43,77 @@ public final class JobArena {
     private final NativeMemoryPool pool;
     private final Throwable openedAt;
     private final AtomicInteger refCount = new AtomicInteger(1);
-    /** Guarded by {@code this}; null once freed. */
-    private Arena memory;
+    /** The scope of every segment handed out, or null when the pool hands out unchecked segments. */
+    private final Arena scope;
     /** Guarded by {@code this}. */
+    private boolean live = true;
+    /** Guarded by {@code this}: blocks held, the last one being carved. */
+    private final List<BlockCache.Block> blocks = new ArrayList<>(4);
+    private long offsetInLast;
     private long allocatedBytes;
+    private long heldBytes;
     /** Set when the pool freed this arena at close while references were still held. */
     private volatile boolean reclaimed;
 
-    JobArena(NativeMemoryPool pool, Throwable openedAt) {
+    JobArena(NativeMemoryPool pool, Throwable openedAt, boolean checkedSegments) {
         this.pool = pool;
         this.openedAt = openedAt;
-        this.memory = Arena.ofShared();
+        this.scope = checkedSegments ? Arena.ofShared() : null;
     }
 
     /**
-     * Allocates {@code bytes} zeroed bytes, 64-byte aligned, charging the pool's budget.
-     * Thread-safe. The segment is valid until the arena is freed; accessing it afterwards throws
-     * {@link IllegalStateException}.
+     * Allocates {@code bytes} zeroed bytes, 64-byte aligned, charging the pool's budget when a new
+     * block is needed. Thread-safe. The segment is valid until the arena is freed; accessing it
+     * afterwards throws {@link IllegalStateException}.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative
-     * @throws MemoryBudgetExceededException if the budget cannot cover it (nothing is allocated)
+     * @throws MemoryBudgetExceededException if the budget cannot cover the block needed (nothing is
+     *     allocated; its {@code requested()} is the block size)
      * @throws IllegalStateException if the arena was already freed
      */
     public MemorySegment allocate(long bytes) {
+        return allocate(bytes, true);
+    }
+
+    /**
+     * Like {@link #allocate(long)} but the bytes are NOT zeroed: they may hold data of an earlier job.
+     * Only for callers that overwrite every byte before anyone reads it (a request body read in
+     * full, a codec output). Saves a memset of the segment.
+     */
+    public MemorySegment allocateUninitialized(long bytes) {
+        return allocate(bytes, false);
+    }
+
+    private synchronized MemorySegment allocate(long bytes, boolean zero) {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must be >= 0 (got " + bytes + ")");
         }
+        checkLive("allocate");
         long charged = alignUp(bytes);
-        synchronized (this) {
-            Arena arena = liveMemory();
-            pool.reserve(charged);
-            try {
-                MemorySegment segment = arena.allocate(charged, ALIGNMENT).asSlice(0, bytes);
-                allocatedBytes += charged;
-                return segment;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                pool.unreserve(charged);
-                throw e;
-            }
+        if (charged == 0) {
+            return scope == null ? MemorySegment.NULL : MemorySegment.NULL.reinterpret(scope, null);
         }
+        BlockCache.Block block = blocks.isEmpty() ? null : blocks.getLast();
+        if (block == null || block.size() - offsetInLast < charged) {
+            long previous = block == null ? 0 : block.size();
+            block = pool.takeBlock(BlockCache.blockSize(charged, previous));
+            blocks.add(block);
+            heldBytes += block.size();
+            offsetInLast = 0;
+        }
+        MemorySegment segment = block.memory.asSlice(offsetInLast, bytes);
+        if (scope != null) {
+            segment = segment.reinterpret(scope, null);
+        }
+        if (zero && !block.zeroed) {
+            segment.fill((byte) 0);
+        }
+        offsetInLast += charged;
+        allocatedBytes += charged;
+        return segment;
     }
 
-    /** Bytes allocated from this arena so far (each allocation rounded up to 64); 0 once freed. */
+    /** Bytes of the segments allocated from this arena so far (each rounded up to 64); 0 once freed. */
     public synchronized long allocatedBytes() {
         return allocatedBytes;
     }
@@ -131,20 +166,28 @@ public final class JobArena {
 
     /** True until the memory is freed (by the last release or by the pool's close). */
     public synchronized boolean isLive() {
-        return memory != null;
+        return live;
     }
 
     /**
-     * Frees the memory whatever the reference count; used by the pool's close.
+     * Frees the memory whatever the reference count; used by the pool's close. If a thread is still
+     * inside a native call on one of the segments, the blocks stay mapped (never reused) and are
+     * still counted as freed.
      *
      * @return the bytes freed, or -1 if the arena had already been freed
      */
     synchronized long reclaim() {
-        if (memory == null) {
+        if (!live) {
             return -1;
         }
         reclaimed = true;
-        return free();
+        long bytes = heldBytes;
+        try {
+            free();
+        } catch (IllegalStateException inUse) {
+            // the blocks stay mapped and out of the cache; free() already accounted them
+        }
+        return bytes;
     }
 
     /** Stack trace of the {@link NativeMemoryPool#open()} call, when tracking was on; else null. */
@@ -157,27 +200,38 @@ public final class JobArena {
         return out.toString();
     }
 
+    /**
+     * Invalidates every segment (closing the shared scope waits until no thread is accessing one),
+     * then gives the blocks back to the pool. Returns the bytes freed, or -1 if already freed.
+     */
     private synchronized long free() {
-        Arena arena = memory;
-        if (arena == null) {
+        if (!live) {
             return -1;
         }
-        memory = null;
-        long bytes = allocatedBytes;
+        live = false;
+        long bytes = heldBytes;
+        List<BlockCache.Block> returned = List.copyOf(blocks);
+        blocks.clear();
+        heldBytes = 0;
         allocatedBytes = 0;
         try {
-            arena.close();
-        } finally {
-            pool.arenaFreed(this, bytes);
+            if (scope != null) {
+                scope.close();
+            }
+        } catch (IllegalStateException e) {
+            // A thread is still inside a native call on one of the segments: keep the blocks mapped
+            // (never reuse memory that may be read) and account them as gone.
+            pool.arenaFreed(this, bytes, List.of());
+            throw e;
         }
+        pool.arenaFreed(this, bytes, returned);
         return bytes;
     }
 
-    private Arena liveMemory() {
-        if (memory == null || refCount.get() <= 0) {
-            throw freed("allocate");
+    private void checkLive(String action) {
+        if (!live || refCount.get() <= 0) {
+            throw freed(action);
         }
-        return memory;
     }
 
     private IllegalStateException freed(String action) {

@@ -13,6 +13,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
  * "Graceful Shutdown" readiness check goes DOWN in the same phase). During the delay requests are
  * still served, so load balancers can stop routing. Then the HTTP server refuses new requests and
  * waits for running ones; then {@code ShutdownEvent} runs {@link ShutdownSequence}: jobs refused,
- * drained within {@code quarkus.shutdown.timeout}, workers stopped, pool closed, leaks logged.
+ * drained until {@code quarkus.shutdown.delay + quarkus.shutdown.timeout} after the first signal,
+ * workers stopped, pool closed, leaks logged.
  */
 @Singleton
 public class Lifecycle {
@@ -40,9 +42,12 @@ public class Lifecycle {
 
     Lifecycle(ServiceState state, JobSettings jobSettings, ApiLimits apiLimits, KernelSelector.Choice kernel,
             NativeMemoryPool pool, JobService jobs, JobMetrics metrics,
-            @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s") Duration drainTimeout) {
+            @ConfigProperty(name = "quarkus.shutdown.delay-enabled", defaultValue = "false") boolean delayEnabled,
+            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> timeout) {
         this.state = state;
-        this.shutdown = ShutdownSequence.of(state, jobs, pool, drainTimeout);
+        Duration budget = timeout.orElse(Duration.ZERO).plus(delayEnabled ? delay.orElse(Duration.ZERO) : Duration.ZERO);
+        this.shutdown = ShutdownSequence.of(state, jobs, pool, budget);
         metrics.bindEngine(jobs, pool, kernel.kernel().name(), jobSettings.effectiveWorkers());
         state.markStarted(kernel.kernel().name());
         LOG.debugf("HTTP limits: %s", apiLimits);

@@ -4,6 +4,7 @@ import dev.erasure.buffer.LeakReport;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobService;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -14,6 +15,10 @@ import org.jboss.logging.Logger;
  * failed, and the pool is closed last, after the workers are stopped, so no worker can write into
  * freed memory. {@link #run()} runs the sequence once; later calls return the first result.
  * Plain Java apart from logging, so the order is testable without Quarkus.
+ *
+ * <p>The whole stop fits one budget counted from the first shutdown signal
+ * ({@link #readinessDown()}): the drain waits at most for what is left of it, so time the HTTP
+ * server already spent waiting for its requests is not waited a second time.
  */
 public final class ShutdownSequence {
 
@@ -35,19 +40,28 @@ public final class ShutdownSequence {
     private final ServiceState state;
     private final Jobs jobs;
     private final Supplier<LeakReport> closePool;
-    private final Duration drainTimeout;
+    private final Duration budget;
+    private final LongSupplier nanoClock;
+    private long downAtNanos;
     private Result result;
 
-    ShutdownSequence(ServiceState state, Jobs jobs, Supplier<LeakReport> closePool, Duration drainTimeout) {
+    ShutdownSequence(ServiceState state, Jobs jobs, Supplier<LeakReport> closePool, Duration budget,
+            LongSupplier nanoClock) {
         this.state = state;
         this.jobs = jobs;
         this.closePool = closePool;
-        this.drainTimeout = drainTimeout;
+        this.budget = budget;
+        this.nanoClock = nanoClock;
     }
 
-    /** The sequence over the real engine; {@code drainTimeout} is {@code quarkus.shutdown.timeout}. */
+    /**
+     * The sequence over the real engine.
+     *
+     * @param budget how long the stop may take from the first shutdown signal to the end of the
+     *     drain: {@code quarkus.shutdown.delay} (when enabled) plus {@code quarkus.shutdown.timeout}
+     */
     public static ShutdownSequence of(ServiceState state, JobService jobService, NativeMemoryPool pool,
-            Duration drainTimeout) {
+            Duration budget) {
         Jobs jobs = new Jobs() {
             @Override
             public void beginShutdown() {
@@ -64,12 +78,13 @@ public final class ShutdownSequence {
                 jobService.close();
             }
         };
-        return new ShutdownSequence(state, jobs, pool::close, drainTimeout);
+        return new ShutdownSequence(state, jobs, pool::close, budget, System::nanoTime);
     }
 
     /** Readiness DOWN at once (the first shutdown signal); the rest waits for {@link #run()}. */
-    public void readinessDown() {
+    public synchronized void readinessDown() {
         if (state.beginShutdown()) {
+            downAtNanos = nanoClock.getAsLong();
             LOG.info("Shutdown started: readiness is DOWN");
         }
     }
@@ -101,13 +116,15 @@ public final class ShutdownSequence {
     }
 
     private boolean drain() {
+        Duration left = budget.minusNanos(nanoClock.getAsLong() - downAtNanos);
+        Duration wait = left.isNegative() ? Duration.ZERO : left;
         try {
-            boolean drained = jobs.awaitDrained(drainTimeout);
+            boolean drained = jobs.awaitDrained(wait);
             if (drained) {
                 LOG.info("All jobs drained");
             } else {
-                LOG.warnf("Jobs did not drain within %d ms (quarkus.shutdown.timeout); stopping workers anyway",
-                        drainTimeout.toMillis());
+                LOG.warnf("Jobs did not drain within the shutdown budget of %d ms (quarkus.shutdown.delay + "
+                        + "quarkus.shutdown.timeout); stopping workers anyway", budget.toMillis());
             }
             return drained;
         } catch (InterruptedException e) {

@@ -123,4 +123,15 @@ class EncodeDecodeTest extends ApiTestBase {
         assertThat(encode(object, 5, 2, "rs-cauchy")).extracting(Part::crc32c)
                 .containsExactlyElementsOf(encode(object, 5, 2, "rs-cauchy").stream().map(Part::crc32c).toList());
     }
+
+    @Test
+    void chunkedShardSetWithLargeShardsIsStagedCompactedAndDecoded() {
+        byte[] object = ShardSets.randomBytes(new Random(13), 3 * 200_003);
+        List<Part> parts = encode(object, 3, 2, "rs-vandermonde");
+        byte[] decoded = given().contentType(ShardSets.mixedContentType())
+                .body(new ByteArrayInputStream(ShardSets.multipartMixed(parts.subList(1, 4), true)))
+                .queryParam("k", 3).queryParam("m", 2).queryParam("size", object.length)
+                .post("/v1/decode").then().statusCode(200).extract().asByteArray();
+        assertThat(decoded).isEqualTo(object);
+    }
 }

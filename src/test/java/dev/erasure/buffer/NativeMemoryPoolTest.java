@@ -3,6 +3,8 @@ package dev.erasure.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,23 +22,72 @@ class NativeMemoryPoolTest {
         JobArena first = memory.pool().open();
         JobArena second = memory.pool().open();
         try {
-            first.allocate(BUDGET - 1024);
-            assertThatThrownBy(() -> second.allocate(2048))
+            first.allocate(BlockCache.MIN_BLOCK - 64); // one 16 KiB block, 64 bytes left in it
+            assertThat(memory.pool().bytesInUse()).isEqualTo(BlockCache.MIN_BLOCK);
+            second.allocate(2 * BlockCache.MIN_BLOCK); // one 32 KiB block: 48 of 64 KiB held
+            assertThatThrownBy(() -> second.allocate(BlockCache.MIN_BLOCK + 1))
                     .isInstanceOfSatisfying(MemoryBudgetExceededException.class, e -> {
-                        assertThat(e.requested()).isEqualTo(2048);
-                        assertThat(e.inUse()).isEqualTo(BUDGET - 1024);
+                        assertThat(e.requested()).as("the next block, twice the last").isEqualTo(4 * BlockCache.MIN_BLOCK);
+                        assertThat(e.inUse()).isEqualTo(3 * BlockCache.MIN_BLOCK);
                         assertThat(e.budget()).isEqualTo(BUDGET);
                     })
-                    .hasMessage("native memory budget exhausted: requested 2048 bytes with 64512 of 65536 bytes in use");
-            assertThat(memory.pool().bytesInUse()).isEqualTo(BUDGET - 1024);
-            assertThat(second.allocatedBytes()).isZero();
+                    .hasMessage("native memory budget exhausted: requested 65536 bytes with 49152 of 65536 bytes in use");
+            assertThat(memory.pool().bytesInUse()).as("nothing taken").isEqualTo(3 * BlockCache.MIN_BLOCK);
+            assertThat(second.allocatedBytes()).isEqualTo(2 * BlockCache.MIN_BLOCK);
 
-            second.allocate(1024); // exactly the rest still fits
-            assertThat(memory.pool().bytesInUse()).isEqualTo(BUDGET);
+            first.allocate(64); // fits in the rest of first's block: no new block
+            assertThat(memory.pool().bytesInUse()).isEqualTo(3 * BlockCache.MIN_BLOCK);
         } finally {
             first.release();
             second.release();
         }
+    }
+
+    @Test
+    void freedBlocksAreReused_andReusedMemoryIsZeroedAgain() {
+        JobArena first = memory.pool().open();
+        first.allocate(4000).fill((byte) 0x5A);
+        first.release();
+        assertThat(memory.pool().bytesCached()).isEqualTo(BlockCache.MIN_BLOCK);
+
+        JobArena second = memory.pool().open();
+        try {
+            MemorySegment segment = second.allocate(4000);
+            assertThat(memory.pool().bytesCached()).as("the block was taken from the cache").isZero();
+            assertThat(segment.mismatch(MemorySegment.ofArray(new byte[4000]))).isEqualTo(-1);
+        } finally {
+            second.release();
+        }
+    }
+
+    @Test
+    void allocateUninitialized_skipsTheZeroing() {
+        JobArena first = memory.pool().open();
+        first.allocate(64).fill((byte) 0x5A);
+        first.release();
+
+        JobArena second = memory.pool().open();
+        try {
+            MemorySegment segment = second.allocateUninitialized(64);
+            assertThat(segment.byteSize()).isEqualTo(64);
+            assertThat(segment.get(ValueLayout.JAVA_BYTE, 0)).as("what the earlier job left").isEqualTo((byte) 0x5A);
+        } finally {
+            second.release();
+        }
+    }
+
+    @Test
+    void cacheKeepsAtMostAQuarterOfTheBudget() {
+        JobArena[] arenas = new JobArena[4];
+        for (int i = 0; i < arenas.length; i++) {
+            arenas[i] = memory.pool().open();
+            arenas[i].allocate(BlockCache.MIN_BLOCK);
+        }
+        for (JobArena arena : arenas) {
+            arena.release();
+        }
+        assertThat(memory.pool().bytesCached()).isEqualTo(BUDGET / 4);
+        assertThat(memory.pool().bytesInUse()).isZero();
     }
 
     @Test
@@ -112,12 +163,13 @@ class NativeMemoryPoolTest {
 
         LeakReport report = pool.close();
 
-        assertThat(report).isEqualTo(new LeakReport(1, 128, java.util.List.of()));
+        assertThat(report).isEqualTo(new LeakReport(1, BlockCache.MIN_BLOCK, java.util.List.of()));
         assertThat(report.isEmpty()).isFalse();
         assertThat(pool.bytesInUse()).isZero();
         assertThat(pool.openArenas()).isZero();
         assertThat(leaked.isLive()).isFalse();
         assertThat(pool.close().isEmpty()).as("second close").isTrue();
+        assertThat(pool.bytesCached()).isZero();
     }
 
     @Test
@@ -169,7 +221,7 @@ class NativeMemoryPoolTest {
 
         assertThatThrownBy(() -> NativeMemoryLeakCheck.assertNoLeaks(pool))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("64 bytes in 1 open arena(s)")
+                .hasMessageContaining("16384 bytes in 1 open arena(s)")
                 .hasMessageContaining("-Derasure.buffer.track-allocations=true");
     }
 

@@ -52,6 +52,23 @@ class JobExecutorTest {
         return arena;
     }
 
+    /** A job occupying a worker until {@link #finish()}; its Uni is observed by {@code subscriber}. */
+    record Blocker(UniAssertSubscriber<String> subscriber, CountDownLatch mayFinish) {
+        void finish() {
+            mayFinish.countDown();
+        }
+    }
+
+    /** Submits blocking work and returns once a worker runs it. */
+    Blocker occupyAWorker(JobArena arena) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        var subscriber = executor.submit(Operation.ENCODE, 10, arena, blocking(started, mayFinish))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        await(started);
+        return new Blocker(subscriber, mayFinish);
+    }
+
     /** Work that says it started and then waits until the test lets it go. */
     static JobExecutor.Work<String> blocking(CountDownLatch started, CountDownLatch mayFinish) {
         return cancel -> {
@@ -113,11 +130,7 @@ class JobExecutorTest {
     @Test
     void queueFull_rejectsAtOnce_withRetryAfter_andGivesTheReferenceBack() throws Exception {
         start(1, 1, LONG_DEADLINE);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch mayFinish = new CountDownLatch(1);
-        var running = executor.submit(Operation.ENCODE, 0, null, blocking(started, mayFinish))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
-        await(started);
+        Blocker running = occupyAWorker(null);
         var queued = executor.submit(Operation.ENCODE, 0, null, cancel -> "queued")
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         JobArena arena = arenaWith(64);
@@ -133,8 +146,8 @@ class JobExecutorTest {
         assertThat(executor.queueDepth()).isEqualTo(1);
         assertThat(executor.busyWorkers()).isEqualTo(1);
 
-        mayFinish.countDown();
-        assertThat(running.awaitItem(GUARD).getItem()).isEqualTo("done");
+        running.finish();
+        assertThat(running.subscriber().awaitItem(GUARD).getItem()).isEqualTo("done");
         assertThat(queued.awaitItem(GUARD).getItem()).isEqualTo("queued");
         arena.release();
     }
@@ -142,11 +155,7 @@ class JobExecutorTest {
     @Test
     void cancelWhileQueued_removesTheJob_releasesItsArena_andFreesTheSlot() throws Exception {
         start(1, 1, LONG_DEADLINE);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch mayFinish = new CountDownLatch(1);
-        var running = executor.submit(Operation.ENCODE, 0, null, blocking(started, mayFinish))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
-        await(started);
+        Blocker running = occupyAWorker(null);
         JobArena arena = arenaWith(4096);
         AtomicBoolean ran = new AtomicBoolean();
         var queued = executor.submit(Operation.RECONSTRUCT, 0, arena, cancel -> ran.getAndSet(true))
@@ -160,8 +169,8 @@ class JobExecutorTest {
         assertThat(executor.queueDepth()).isZero();
         var next = executor.submit(Operation.ENCODE, 0, null, cancel -> "fits")
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
-        mayFinish.countDown();
-        running.awaitItem(GUARD);
+        running.finish();
+        running.subscriber().awaitItem(GUARD);
         assertThat(next.awaitItem(GUARD).getItem()).as("the freed slot took the next job").isEqualTo("fits");
         assertThat(executor.awaitDrained(GUARD)).isTrue();
         assertThat(ran).as("the cancelled job never ran").isFalse();
@@ -229,11 +238,7 @@ class JobExecutorTest {
     @Test
     void deadlineWhileQueued_removesTheJobWithoutRunningIt() throws Exception {
         start(1, 1, Duration.ofMillis(50));
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch mayFinish = new CountDownLatch(1);
-        var blocker = executor.submit(Operation.ENCODE, 0, null, blocking(started, mayFinish))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
-        await(started);
+        Blocker blocker = occupyAWorker(null);
         JobArena arena = arenaWith(64);
         AtomicBoolean ran = new AtomicBoolean();
 
@@ -241,10 +246,10 @@ class JobExecutorTest {
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
 
         queued.awaitFailure(GUARD).assertFailedWith(JobDeadlineExceededException.class);
-        blocker.awaitFailure(GUARD).assertFailedWith(JobDeadlineExceededException.class);
+        blocker.subscriber().awaitFailure(GUARD).assertFailedWith(JobDeadlineExceededException.class);
         assertThat(arena.refCount()).as("removed from the queue: reference released").isEqualTo(1);
         assertThat(executor.queueDepth()).isZero();
-        mayFinish.countDown();
+        blocker.finish();
         assertThat(executor.awaitDrained(GUARD)).isTrue();
         assertThat(ran).isFalse();
         assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.DEADLINE);
@@ -255,13 +260,9 @@ class JobExecutorTest {
     @Test
     void shutdownWithJobsInFlight_drainsThem_andRefusesNewOnes() throws Exception {
         start(1, 2, LONG_DEADLINE);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch mayFinish = new CountDownLatch(1);
         JobArena running = arenaWith(1000);
         JobArena queued = arenaWith(1000);
-        var first = executor.submit(Operation.ENCODE, 10, running, blocking(started, mayFinish))
-                .subscribe().withSubscriber(UniAssertSubscriber.create());
-        await(started);
+        Blocker first = occupyAWorker(running);
         var second = executor.submit(Operation.ENCODE, 10, queued, cancel -> "second")
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
 
@@ -272,9 +273,9 @@ class JobExecutorTest {
                 .isInstanceOfSatisfying(JobRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.SHUTTING_DOWN));
         assertThat(executor.awaitDrained(Duration.ofMillis(1))).as("a job is still blocked").isFalse();
-        mayFinish.countDown();
+        first.finish();
         assertThat(executor.awaitDrained(GUARD)).isTrue();
-        assertThat(first.getItem()).isEqualTo("done");
+        assertThat(first.subscriber().getItem()).isEqualTo("done");
         assertThat(second.getItem()).isEqualTo("second");
         executor.close();
         assertThat(running.release()).isTrue();

@@ -6,7 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.erasure.buffer.JobArena;
+import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.codec.CodecKind;
+import dev.erasure.job.JobService;
+import dev.erasure.job.Operation;
+import dev.erasure.job.StripeJob;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +26,12 @@ import org.junit.jupiter.api.Test;
 /** The operations endpoints of the running service: health probes, Prometheus metrics, start log. */
 @QuarkusTest
 class OpsEndpointsTest {
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    NativeMemoryPool pool;
 
     @BeforeAll
     static void logOnFailure() {
@@ -75,6 +90,36 @@ class OpsEndpointsTest {
                 "erasure_native_bytes_in_use ",
                 "erasure_native_budget_bytes 5.36870912E8",
                 "erasure_kernel_info{kernel=\"" + kernel + "\"} 1.0");
+    }
+
+    /** One value of the scraped metrics, e.g. {@code erasure_bytes_coded_total}. */
+    private static double scrape(String series) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not in /q/metrics"));
+    }
+
+    @Test
+    void aJobOfTheJobService_isCountedInTheMetrics() {
+        String success = "erasure_jobs_total{op=\"encode\",outcome=\"success\"}";
+        double jobsBefore = scrape(success);
+        double bytesBefore = scrape("erasure_bytes_coded_total");
+        JobArena arena = pool.open();
+        try {
+            MemorySegment[] shards = new MemorySegment[6];
+            for (int i = 0; i < shards.length; i++) {
+                shards[i] = arena.allocate(1024);
+            }
+            jobs.code(new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, 4, 2, shards, null, arena))
+                    .await().atMost(Duration.ofSeconds(30));
+        } finally {
+            arena.release();
+        }
+
+        assertThat(scrape(success)).isEqualTo(jobsBefore + 1);
+        assertThat(scrape("erasure_bytes_coded_total")).isEqualTo(bytesBefore + 6 * 1024);
+        assertThat(scrape("erasure_native_bytes_in_use")).isZero();
     }
 
     @Test

@@ -49,12 +49,14 @@ class ShutdownSequenceTest {
 
     private final RecordingJobs jobs = new RecordingJobs();
     private LeakReport leaks = new LeakReport(0, 0, List.of());
+    /** A hand-moved clock: nanoseconds since an arbitrary origin. */
+    private long nanos = 1_000_000_000L;
 
     private ShutdownSequence sequence() {
         return new ShutdownSequence(state, jobs, () -> {
             steps.add("closePool poolClosedBefore=" + state.isPoolClosed());
             return leaks;
-        }, Duration.ofSeconds(7));
+        }, Duration.ofSeconds(7), () -> nanos);
     }
 
     private static ServiceState started() {
@@ -76,6 +78,28 @@ class ShutdownSequenceTest {
         assertThat(result.leaks().isEmpty()).isTrue();
         assertThat(state.isShuttingDown()).isTrue();
         assertThat(state.isPoolClosed()).isTrue();
+    }
+
+    @Test
+    void drain_waitsOnlyForWhatIsLeftOfTheBudgetSinceReadinessWentDown() {
+        ShutdownSequence sequence = sequence();
+        sequence.readinessDown();
+        nanos += Duration.ofSeconds(5).toNanos(); // the delay and the HTTP server's own wait
+
+        sequence.run();
+
+        assertThat(steps).contains("awaitDrained 2000ms");
+    }
+
+    @Test
+    void drain_withTheBudgetSpent_checksOnceWithoutWaiting() {
+        ShutdownSequence sequence = sequence();
+        sequence.readinessDown();
+        nanos += Duration.ofSeconds(9).toNanos();
+
+        sequence.run();
+
+        assertThat(steps).contains("awaitDrained 0ms").endsWith("closeWorkers", "closePool poolClosedBefore=false");
     }
 
     @Test

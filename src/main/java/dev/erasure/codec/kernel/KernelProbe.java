@@ -17,7 +17,9 @@ final class KernelProbe {
         if (!IsalLibrary.available()) {
             return new Result(null, IsalLibrary.unavailableReason());
         }
-        return new Result(new IsalKernel(new ScalarKernel()), "ISA-L kernel (" + IsalLibrary.LIBRARY + ")");
+        Kernel fallback = vector().kernel() != null ? new VectorKernel() : new ScalarKernel();
+        return new Result(new IsalKernel(fallback), "ISA-L kernel (" + IsalLibrary.LIBRARY + "; heap segments on "
+                + fallback.name() + ")");
     }
 
     static Result vector() {

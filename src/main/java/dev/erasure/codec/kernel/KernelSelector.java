@@ -37,7 +37,12 @@ public final class KernelSelector {
     public static Choice select(String mode) {
         String override = System.getProperty(OVERRIDE_PROPERTY);
         if (override != null && !override.isBlank()) {
-            Choice choice = selectMode(override);
+            Choice choice;
+            try {
+                choice = selectMode(override);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property " + OVERRIDE_PROPERTY + ": " + e.getMessage(), e);
+            }
             return new Choice(choice.kernel(), choice.reason() + " (system property " + OVERRIDE_PROPERTY + "="
                     + override.trim() + " overrides configured mode '" + mode + "')");
         }

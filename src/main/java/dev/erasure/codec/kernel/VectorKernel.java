@@ -1,11 +1,12 @@
 package dev.erasure.codec.kernel;
 
+import static dev.erasure.codec.kernel.VectorLoops.LANES;
+import static dev.erasure.codec.kernel.VectorLoops.TABLE_BYTES;
+
 import dev.erasure.codec.gf.Galois;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import java.lang.ref.Reference;
 
 /**
  * The SIMD kernel on {@code jdk.incubator.vector}: split-nibble table lookups, the technique of
@@ -13,15 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * c * x = c * (x & 0x0F) ^ c * (x & 0xF0): two 16-entry tables per coefficient, looked up for
  * a whole vector of bytes at once with {@code selectFrom} (one byte permute each).
  *
- * <p>Shards are processed in column chunks of {@link #chunkBytes} bytes sized so the chunk of
- * every input and output stays in L2; within a chunk each output row is computed to the end and
- * stored once (every output byte written once per chunk). Bytes beyond the last full vector are
- * finished with the scalar tables.
+ * <p>Shards are processed in column chunks sized so the chunk of every input and output stays in
+ * L2; within a chunk output rows are computed in groups of four (then two, then one), each input
+ * vector loaded once per group, and each output byte stored once per chunk. Bytes beyond the last
+ * full vector are finished with the scalar tables. Native segments take the fast loops of
+ * {@link VectorLoops}; a call with any heap segment takes a slower, bounds-checked loop.
  */
 public final class VectorKernel implements Kernel {
-
-    static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
 
     /** Per-call budget of bytes (inputs + outputs) that one column chunk may touch. */
     static final int CHUNK_BUDGET = 256 * 1024;
@@ -33,12 +32,12 @@ public final class VectorKernel implements Kernel {
 
     /** True if the preferred species is at least 128 bits wide (below that a byte permute gains nothing). */
     public static boolean usable() {
-        return SPECIES.vectorBitSize() >= 128;
+        return VectorLoops.SPECIES.vectorBitSize() >= 128;
     }
 
     /** Description of the vector shape, for the selector's reason line. */
     public static String describe() {
-        return "Vector API kernel (" + SPECIES.vectorBitSize() + "-bit " + SPECIES + ")";
+        return "Vector API kernel (" + VectorLoops.SPECIES + ")";
     }
 
     @Override
@@ -46,20 +45,22 @@ public final class VectorKernel implements Kernel {
         byte[][] coefficients = Kernel.checkedCopy(matrix);
         int rows = coefficients.length;
         int columns = coefficients[0].length;
-        byte[] nibbleTables = new byte[rows * columns * 2 * LANES];
+        byte[] nibbleTables = new byte[rows * columns * TABLE_BYTES];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {
                 byte[] products = Galois.multiplicationRow(coefficients[r][c] & 0xFF);
-                int base = (r * columns + c) * 2 * LANES;
+                int base = (r * columns + c) * TABLE_BYTES;
                 for (int lane = 0; lane < LANES; lane++) {
                     nibbleTables[base + lane] = products[lane & 0x0F];
                     nibbleTables[base + LANES + lane] = products[(lane & 0x0F) << 4];
                 }
             }
         }
-        ScalarKernel.Tables tail = new ScalarKernel().prepare(coefficients);
+        MemorySegment nativeTables = Arena.ofAuto().allocate(nibbleTables.length, 64);
+        nativeTables.copyFrom(MemorySegment.ofArray(nibbleTables));
         int chunk = Math.max(LANES, (CHUNK_BUDGET / (rows + columns)) / LANES * LANES);
-        return new VectorTables(rows, columns, nibbleTables, tail, chunk);
+        return new VectorTables(rows, columns, nibbleTables, nativeTables,
+                new ScalarKernel().prepare(coefficients), chunk);
     }
 
     @Override
@@ -67,20 +68,17 @@ public final class VectorKernel implements Kernel {
         return name();
     }
 
-    private record VectorTables(int rows, int columns, byte[] nibbleTables, Tables tail, int chunkBytes)
-            implements Tables {
+    private record VectorTables(int rows, int columns, byte[] nibbleTables, MemorySegment nativeTables, Tables tail,
+            int chunkBytes) implements Tables {
 
         @Override
         public void multiply(MemorySegment[] inputs, MemorySegment[] outputs, long offset, long length) {
             long vectorBytes = length - length % LANES;
-            for (long done = 0; done < vectorBytes; done += chunkBytes) {
-                long chunkEnd = Math.min(vectorBytes, done + chunkBytes);
-                int r = 0;
-                for (; r + 4 <= rows; r += 4) {
-                    dotFourRows(inputs, outputs, r, offset + done, offset + chunkEnd);
-                }
-                for (; r < rows; r++) {
-                    dotRow(inputs, outputs[r], r, offset + done, offset + chunkEnd);
+            if (vectorBytes > 0) {
+                if (allNative(inputs, columns) && allNative(outputs, rows)) {
+                    multiplyNative(inputs, outputs, offset, offset + vectorBytes);
+                } else {
+                    multiplySegments(inputs, outputs, offset, offset + vectorBytes);
                 }
             }
             if (vectorBytes < length) {
@@ -88,71 +86,64 @@ public final class VectorKernel implements Kernel {
             }
         }
 
-        /** outputs = sum over columns of coefficient(row, c) * inputs[c], for [from, to), to - from a multiple of LANES. */
-        private void dotRow(MemorySegment[] inputs, MemorySegment output, int row, long from, long to) {
-            // inner loop — measured, be careful: loads, permutes and XORs only; no allocation
-            int tableBase = row * columns * 2 * LANES;
-            ByteOrder order = ByteOrder.nativeOrder();
-            for (long at = from; at < to; at += LANES) {
-                ByteVector sum = ByteVector.zero(SPECIES);
-                for (int c = 0; c < columns; c++) {
-                    ByteVector in = ByteVector.fromMemorySegment(SPECIES, inputs[c], at, order);
-                    ByteVector low = in.and((byte) 0x0F);
-                    ByteVector high = in.lanewise(VectorOperators.LSHR, 4);
-                    int t = tableBase + c * 2 * LANES;
-                    ByteVector lowTable = ByteVector.fromArray(SPECIES, nibbleTables, t);
-                    ByteVector highTable = ByteVector.fromArray(SPECIES, nibbleTables, t + LANES);
-                    sum = sum.lanewise(VectorOperators.XOR, low.selectFrom(lowTable))
-                            .lanewise(VectorOperators.XOR, high.selectFrom(highTable));
+        private void multiplyNative(MemorySegment[] inputs, MemorySegment[] outputs, long from, long to) {
+            long[] in = addresses(inputs, columns);
+            long[] out = addresses(outputs, rows);
+            long rowStride = (long) columns * TABLE_BYTES;
+            long tables = nativeTables.address();
+            for (long start = from; start < to; start += chunkBytes) {
+                long end = Math.min(to, start + chunkBytes);
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    VectorLoops.dot4(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
+                            out[r + 3], start, end);
                 }
-                sum.intoMemorySegment(output, at, order);
+                for (; r + 2 <= rows; r += 2) {
+                    VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, end);
+                }
+                for (; r < rows; r++) {
+                    VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, end);
+                }
+            }
+            Reference.reachabilityFence(nativeTables);
+            Reference.reachabilityFence(inputs);
+            Reference.reachabilityFence(outputs);
+        }
+
+        private void multiplySegments(MemorySegment[] inputs, MemorySegment[] outputs, long from, long to) {
+            for (long start = from; start < to; start += chunkBytes) {
+                long end = Math.min(to, start + chunkBytes);
+                for (int r = 0; r < rows; r++) {
+                    VectorLoops.dotSegments(inputs, outputs[r], nibbleTables, r * columns * TABLE_BYTES, columns,
+                            start, end);
+                }
             }
         }
 
-        /** Like {@link #dotRow} for rows row..row+3: each input vector is loaded and split once for four rows. */
-        private void dotFourRows(MemorySegment[] inputs, MemorySegment[] outputs, int row, long from, long to) {
-            // inner loop — measured, be careful: four accumulators stay in registers; tables come from L1
-            int stride = 2 * LANES;
-            int rowStride = columns * stride;
-            int base = row * rowStride;
-            ByteOrder order = ByteOrder.nativeOrder();
-            MemorySegment out0 = outputs[row];
-            MemorySegment out1 = outputs[row + 1];
-            MemorySegment out2 = outputs[row + 2];
-            MemorySegment out3 = outputs[row + 3];
-            byte[] tables = nibbleTables;
-            for (long at = from; at < to; at += LANES) {
-                ByteVector sum0 = ByteVector.zero(SPECIES);
-                ByteVector sum1 = sum0;
-                ByteVector sum2 = sum0;
-                ByteVector sum3 = sum0;
-                for (int c = 0; c < columns; c++) {
-                    ByteVector in = ByteVector.fromMemorySegment(SPECIES, inputs[c], at, order);
-                    ByteVector low = in.and((byte) 0x0F);
-                    ByteVector high = in.lanewise(VectorOperators.LSHR, 4);
-                    int t = base + c * stride;
-                    sum0 = sum0.lanewise(VectorOperators.XOR, low.selectFrom(ByteVector.fromArray(SPECIES, tables, t)))
-                            .lanewise(VectorOperators.XOR, high.selectFrom(ByteVector.fromArray(SPECIES, tables, t + LANES)));
-                    t += rowStride;
-                    sum1 = sum1.lanewise(VectorOperators.XOR, low.selectFrom(ByteVector.fromArray(SPECIES, tables, t)))
-                            .lanewise(VectorOperators.XOR, high.selectFrom(ByteVector.fromArray(SPECIES, tables, t + LANES)));
-                    t += rowStride;
-                    sum2 = sum2.lanewise(VectorOperators.XOR, low.selectFrom(ByteVector.fromArray(SPECIES, tables, t)))
-                            .lanewise(VectorOperators.XOR, high.selectFrom(ByteVector.fromArray(SPECIES, tables, t + LANES)));
-                    t += rowStride;
-                    sum3 = sum3.lanewise(VectorOperators.XOR, low.selectFrom(ByteVector.fromArray(SPECIES, tables, t)))
-                            .lanewise(VectorOperators.XOR, high.selectFrom(ByteVector.fromArray(SPECIES, tables, t + LANES)));
+        /** Addresses of native segments, after checking that each is still alive. */
+        private static long[] addresses(MemorySegment[] segments, int count) {
+            long[] result = new long[count];
+            for (int i = 0; i < count; i++) {
+                if (!segments[i].scope().isAlive()) {
+                    throw new IllegalStateException("segment " + i + " is already closed");
                 }
-                sum0.intoMemorySegment(out0, at, order);
-                sum1.intoMemorySegment(out1, at, order);
-                sum2.intoMemorySegment(out2, at, order);
-                sum3.intoMemorySegment(out3, at, order);
+                result[i] = segments[i].address();
             }
+            return result;
+        }
+
+        private static boolean allNative(MemorySegment[] segments, int count) {
+            for (int i = 0; i < count; i++) {
+                if (!segments[i].isNative()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
         public void close() {
-            // heap tables only
+            // tables live in an automatic arena, freed when unreachable
         }
     }
 }

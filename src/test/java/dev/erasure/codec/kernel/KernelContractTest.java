@@ -104,6 +104,23 @@ public abstract class KernelContractTest {
     }
 
     @Test
+    void encode_heapSegments_matchNativeSegments() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment[] direct = TestShards.randomStripe(arena, 5, 8, 1000, new Random(11));
+            MemorySegment[] heap = new MemorySegment[8];
+            for (int i = 0; i < 8; i++) {
+                heap[i] = MemorySegment.ofArray(TestShards.bytes(direct[i]));
+            }
+            ReedSolomon codec = ReedSolomon.create(CodecKind.RS_VANDERMONDE, 5, 3, kernel());
+            codec.encode(direct, CancelSignal.NEVER);
+            codec.encode(heap, CancelSignal.NEVER);
+            for (int i = 5; i < 8; i++) {
+                assertThat(TestShards.bytes(heap[i])).isEqualTo(TestShards.bytes(direct[i]));
+            }
+        }
+    }
+
+    @Test
     void encode_cancelledBeforeFirstChunk_throws() {
         try (Arena arena = Arena.ofConfined()) {
             ReedSolomon codec = ReedSolomon.create(CodecKind.RS_CAUCHY, 4, 2, kernel());

@@ -1,0 +1,53 @@
+package dev.erasure.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Block sizing: powers of two from 16 KiB, growing geometrically within an arena up to 4 MiB steps. */
+class BlockCacheTest {
+
+    static final long KiB = 1024;
+    static final long MiB = 1024 * KiB;
+
+    @Test
+    void blockSize_isAPowerOfTwoAtLeastTheSegment_andAtLeast16KiB() {
+        assertThat(BlockCache.blockSize(64, 0)).isEqualTo(16 * KiB);
+        assertThat(BlockCache.blockSize(16 * KiB, 0)).isEqualTo(16 * KiB);
+        assertThat(BlockCache.blockSize(16 * KiB + 64, 0)).isEqualTo(32 * KiB);
+        assertThat(BlockCache.blockSize(MiB, 0)).isEqualTo(MiB);
+        assertThat(BlockCache.blockSize(MiB + 64, 0)).isEqualTo(2 * MiB);
+    }
+
+    @Test
+    void blockSize_growsGeometricallyUpTo4MiBSteps() {
+        assertThat(BlockCache.blockSize(64, 16 * KiB)).isEqualTo(32 * KiB);
+        assertThat(BlockCache.blockSize(MiB, MiB)).isEqualTo(2 * MiB);
+        assertThat(BlockCache.blockSize(MiB, 4 * MiB)).isEqualTo(4 * MiB);
+        assertThat(BlockCache.blockSize(MiB, 16 * MiB)).as("growth capped").isEqualTo(4 * MiB);
+    }
+
+    @Test
+    void stripeOf14ShardsOf1MiB_takesFiveBlocks_holding15MiB() {
+        long held = 0;
+        long previous = 0;
+        long freeInLast = 0;
+        int blocks = 0;
+        for (int shard = 0; shard < 14; shard++) {
+            if (freeInLast < MiB) {
+                previous = BlockCache.blockSize(MiB, previous);
+                held += previous;
+                freeInLast = previous;
+                blocks++;
+            }
+            freeInLast -= MiB;
+        }
+        assertThat(blocks).isEqualTo(5);
+        assertThat(held).isEqualTo(15 * MiB);
+    }
+
+    @Test
+    void blocksAboveTheLargestCachedSize_haveTheirExactAlignedSize() {
+        assertThat(BlockCache.blockSize(BlockCache.MAX_CACHED_BLOCK + 1, 0)).isEqualTo(BlockCache.MAX_CACHED_BLOCK + 64);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.erasure.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An invalid {@code erasure.*} value stops the packaged service at start, with a message naming
+ * the key, the value and the rule (runs the jar built by {@code mvn package}; the environment
+ * variable form is the one the Helm chart uses).
+ */
+class StartupConfigIT {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    /** Starts the jar with extra arguments and environment; returns its exit code and output. */
+    private static Run start(List<String> properties, String envName, String envValue)
+            throws IOException, InterruptedException {
+        assumeTrue(Files.exists(JAR), "the packaged jar " + JAR + " is missing: run mvn package first");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0"));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (envName != null) {
+            builder.environment().put(envName, envValue);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return new Run(process.exitValue(), output);
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    @Test
+    void zeroQueueCapacity_stopsTheStartNamingKeyValueAndRule() throws Exception {
+        Run run = start(List.of(), "ERASURE_JOBS_QUEUE_CAPACITY", "0");
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("erasure.jobs.queue-capacity must be >= 1 (got 0)");
+    }
+
+    @Test
+    void unknownKernel_stopsTheStartNamingKeyValueAndAcceptedValues() throws Exception {
+        Run run = start(List.of("-Derasure.codec.kernel=gpu"), null, null);
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("erasure.codec.kernel", "gpu", "auto", "isal", "vector", "scalar");
+    }
+}
