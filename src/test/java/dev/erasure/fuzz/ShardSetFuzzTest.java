@@ -64,9 +64,15 @@ class ShardSetFuzzTest {
         int parse(JobArena arena);
     }
 
+    /**
+     * One pool for the whole run, as in the service (its block cache is reused across inputs, and a
+     * fresh pool per input would leave each one's cached blocks behind).
+     */
+    private static final NativeMemoryPool POOL = new NativeMemoryPool(BUDGET, false);
+
     /** Runs {@code target} on a fresh arena, accepts only typed client errors, and checks the arena is freed. */
     static void parse(Target target) {
-        NativeMemoryPool pool = new NativeMemoryPool(BUDGET, false);
+        NativeMemoryPool pool = POOL;
         JobArena arena = pool.open();
         try {
             int received = target.parse(arena);
@@ -81,6 +87,8 @@ class ShardSetFuzzTest {
         }
         assertThat(pool.bytesInUse()).as("native bytes in use after the arena's release").isZero();
         assertThat(pool.openArenas()).isZero();
+        assertThat(pool.bytesCached()).as("bytes kept for reuse (at most a quarter of the budget)")
+                .isLessThanOrEqualTo(BUDGET / 4);
     }
 
     static String ascii(byte[] bytes) {
