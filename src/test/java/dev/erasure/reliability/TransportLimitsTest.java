@@ -1,0 +1,117 @@
+package dev.erasure.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.erasure.buffer.NativeMemoryPool;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Limits enforced before any route runs, checked over a raw socket so the request can be exactly as
+ * hostile as wanted: an overlong request line (414) or header block (431) from the HTTP codec
+ * ({@code quarkus.http.limits.max-initial-line-length}, {@code max-header-size}), a declared
+ * Content-Length beyond the body limit (413 problem before a byte is read) and an unparsable one.
+ */
+@QuarkusTest
+class TransportLimitsTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    NativeMemoryPool pool;
+
+    @AfterEach
+    void memoryBackToIdle() throws InterruptedException {
+        Memory.awaitIdle(pool);
+    }
+
+    @Test
+    void overlongQuery_is414_beforeAnyRoute() throws IOException {
+        String response = exchange("POST /v1/encode?k=2&m=1&pad=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        assertThat(statusLine(response)).contains(" 414 ");
+    }
+
+    @Test
+    void overlongHeaders_are431_beforeAnyRoute() throws IOException {
+        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\nX-Pad: " + "y".repeat(21_000)
+                + "\r\nContent-Length: 0\r\n\r\n");
+        assertThat(statusLine(response)).contains(" 431 ");
+    }
+
+    @Test
+    void hugeDeclaredLength_is413Problem_withoutReadingTheBody() throws IOException {
+        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Length: 10000000000\r\n\r\n");
+        assertThat(statusLine(response)).contains(" 413 ");
+        assertThat(response).contains("application/problem+json", "/problems/body-too-large",
+                "request body has 10000000000 bytes, more than the limit of 67108864 bytes");
+    }
+
+    /** Beyond quarkus.http.limits.max-body-size (16G) Quarkus itself answers, with an empty 413. */
+    @Test
+    void absurdDeclaredLength_is413_fromQuarkusItself() throws IOException {
+        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Length: 1000000000000\r\n\r\n");
+        assertThat(statusLine(response)).contains(" 413 ");
+        assertThat(response).doesNotContain("Exception");
+    }
+
+    @Test
+    void unparsableDeclaredLength_isRefusedWithoutAStack() throws IOException {
+        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Length: -5\r\n\r\n");
+        assertThat(statusLine(response)).contains(" 400 ");
+        assertThat(response).doesNotContain("Exception", "\tat ");
+    }
+
+    /** Sends {@code request} verbatim and reads the answer until the server closes or 64 KiB arrived. */
+    private String exchange(String request) throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[65536];
+            int total = 0;
+            try {
+                for (int n; total < buffer.length && (n = in.read(buffer, total, buffer.length - total)) > 0; ) {
+                    total += n;
+                    if (complete(new String(buffer, 0, total, StandardCharsets.ISO_8859_1))) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                // the answer so far is what the assertions see
+            }
+            return new String(buffer, 0, total, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** True once the headers and a Content-Length worth of body have arrived. */
+    private static boolean complete(String text) {
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                .matcher(text.substring(0, end));
+        return !length.find() || text.length() - end - 4 >= Integer.parseInt(length.group(1));
+    }
+
+    private static String statusLine(String response) {
+        int eol = response.indexOf("\r\n");
+        return eol < 0 ? response : response.substring(0, eol);
+    }
+}
