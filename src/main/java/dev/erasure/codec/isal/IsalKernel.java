@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -134,6 +135,8 @@ public final class IsalKernel implements Kernel {
                 encode(inputs, outputs, offset, length);
             } finally {
                 lock.readLock().unlock();
+                // the Cleaner must not free the tables while ec_encode_data still reads them
+                Reference.reachabilityFence(this);
             }
         }
 

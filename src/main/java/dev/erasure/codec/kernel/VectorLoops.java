@@ -20,7 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>nibble tables loaded from a {@code byte[]} (a bounds check per load) instead of native
  *       memory through one all-memory segment at absolute addresses: 0.52 -> 0.6-0.7;</li>
  *   <li>column chunk budget 64 KiB .. 16 MiB: no difference above the machine's noise.</li>
+ *   <li>negative: {@code table.rearrange(index.toShuffle())} instead of {@code index.selectFrom(table)}:
+ *       about 4x slower at (10,4) (0.48 -> 0.11 of ISA-L from C);</li>
+ *   <li>negative: an int induction variable instead of long {@code at}: no change (0.48 -> 0.48);</li>
+ *   <li>negative: one two-table {@code selectFrom(t0, t1)} lookup of the low 7 bits plus a masked
+ *       XOR of c * 0x80 for negative bytes, instead of two nibble lookups: 0.35-0.40 against 0.45
+ *       for the nibble loop in the same window.</li>
  * </ul>
+ * Still about 2x more time per byte than ISA-L's AVX-512 loop, which does the same split-nibble
+ * lookups with vpshufb (Debian's ISA-L 2.30 has no GFNI code); see docs/benchmarks.md.
  * The fast methods address shards as absolute addresses in {@link #ALL}; they may only be called
  * for native segments whose bounds the caller has checked.
  */
