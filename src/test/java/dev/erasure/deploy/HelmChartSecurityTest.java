@@ -4,6 +4,7 @@ import static dev.erasure.deploy.HelmChartTest.serviceContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -155,6 +156,15 @@ class HelmChartSecurityTest {
         assertRenderFails(Map.of("tls.enabled", true), "tls.enabled is true but tls.secretName is empty");
         assertRenderFails(Map.of("tls.enabled", true, "tls.secretName", "t", "tls.insecureRequests", "maybe"),
                 "tls.insecureRequests must be disabled, redirect or enabled (got \"maybe\")");
+    }
+
+    @Test
+    void notesSayWhereTheKeysAreAndHowToReachHttps() {
+        String notes = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE).withNamespace("coding")
+                .set("security.existingSecret", "erasure-keys").set("tls.enabled", true).set("tls.secretName", "erasure-tls")
+                .dryRun().clientOnly().call().getOutput();
+        assertThat(notes).contains("Access control: ON", "Secret erasure-keys, entry api-keys",
+                "HTTPS on Service port 443 (Secret erasure-tls); plain HTTP disabled", "https://localhost:8443");
     }
 
     private static Optional<EnvVar> env(Container container, String name) {
