@@ -98,6 +98,7 @@ the fix. Included once by the Deployment.
 {{- if not (has $v.image.flavor (list "native" "jvm")) }}
 {{- fail (printf "image.flavor must be native or jvm (got %q)" (toString $v.image.flavor)) }}
 {{- end }}
+{{- include "erasure-service.validateSecurity" . }}
 {{- $budget := include "erasure-service.bytes" (list "config.buffer.budget" $v.config.buffer.budget) | int64 }}
 {{- $direct := include "erasure-service.bytes" (list "memory.maxDirectMemory" $v.memory.maxDirectMemory) | int64 }}
 {{- $heap := include "erasure-service.bytes" (list "memory.maxHeap" $v.memory.maxHeap) | int64 }}
@@ -106,5 +107,67 @@ the fix. Included once by the Deployment.
 {{- if le $limit (add $heap $direct $budget) }}
 {{- fail (printf "resources.limits.memory (%s) must exceed memory.maxHeap + memory.maxDirectMemory + config.buffer.budget (%s + %s + %s), or the pod is OOM-killed under load" (toString .) (toString $v.memory.maxHeap) (toString $v.memory.maxDirectMemory) (toString $v.config.buffer.budget)) }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when access control is on: security.enabled, or a key source (apiKeys, existingSecret) set;
+empty otherwise. Usage: if include "erasure-service.securityOn" .
+*/}}
+{{- define "erasure-service.securityOn" -}}
+{{- if or .Values.security.enabled .Values.security.apiKeys .Values.security.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/*
+Name of the Secret with the API keys: security.existingSecret, or the one the chart creates.
+*/}}
+{{- define "erasure-service.keysSecret" -}}
+{{- .Values.security.existingSecret | default (printf "%s-api-keys" (include "erasure-service.fullname" .)) }}
+{{- end }}
+
+{{/*
+Entry of the keys Secret with the comma-separated keys (ERASURE_SECURITY_API_KEYS).
+*/}}
+{{- define "erasure-service.keysEntry" -}}
+{{- if .Values.security.existingSecret }}{{ .Values.security.existingSecretKey | default "api-keys" }}{{ else }}api-keys{{ end }}
+{{- end }}
+
+{{/*
+Entry of the keys Secret holding exactly one key, sent by the ServiceMonitor as Bearer token: the
+chart's Secret has "metrics-key" (the first of security.apiKeys); an existing Secret uses
+security.existingSecretMetricsKey, else its keys entry (which must then hold a single key).
+*/}}
+{{- define "erasure-service.metricsEntry" -}}
+{{- if .Values.security.existingSecret }}{{ .Values.security.existingSecretMetricsKey | default (include "erasure-service.keysEntry" .) }}{{ else }}metrics-key{{ end }}
+{{- end }}
+
+{{/*
+"true" when the service serves HTTPS only (tls.enabled and tls.insecureRequests disabled): probes,
+Service, ServiceMonitor and the test hook then use the "https" port.
+*/}}
+{{- define "erasure-service.httpsOnly" -}}
+{{- if and .Values.tls.enabled (eq (toString .Values.tls.insecureRequests) "disabled") }}true{{ end }}
+{{- end }}
+
+{{/*
+Checks of the security and tls values. Included by erasure-service.validate.
+*/}}
+{{- define "erasure-service.validateSecurity" -}}
+{{- $s := .Values.security }}
+{{- if and $s.enabled (not $s.apiKeys) (not $s.existingSecret) }}
+{{- fail "security.enabled is true but no key source is set: set security.apiKeys (comma-separated keys, each >= 16 characters) or security.existingSecret (a Secret whose entry security.existingSecretKey holds them)" }}
+{{- end }}
+{{- if and $s.apiKeys (not $s.existingSecret) }}
+{{- range $i, $key := splitList "," (toString $s.apiKeys) }}
+{{- if lt (len (trim $key)) 16 }}
+{{- fail (printf "security.apiKeys: key #%d must have >= 16 characters (got %d)" (add $i 1) (len (trim $key))) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.secretName) }}
+{{- fail "tls.enabled is true but tls.secretName is empty: name a kubernetes.io/tls Secret (tls.crt, tls.key)" }}
+{{- end }}
+{{- if not (has (toString .Values.tls.insecureRequests) (list "disabled" "redirect" "enabled")) }}
+{{- fail (printf "tls.insecureRequests must be disabled, redirect or enabled (got %q)" (toString .Values.tls.insecureRequests)) }}
 {{- end }}
 {{- end }}

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ class ChartMatchesServiceConfigTest {
     static final String NO_DEFAULT = "(no default)";
     static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
     static final Path CONFIG_MAPPING = Path.of("src/main/java/dev/erasure/ops/ErasureConfig.java");
+    static final Path SECURITY_MAPPING = Path.of("src/main/java/dev/erasure/api/security/SecurityConfig.java");
 
     private static final Pattern GROUP = Pattern.compile("(?s)\\n    interface (\\w+) \\{(.*?)\\n    }");
     private static final Pattern SETTING = Pattern.compile(
@@ -41,6 +44,34 @@ class ChartMatchesServiceConfigTest {
         assertThat(chart).as("the chart's ConfigMap").containsKeys(defaults.keySet().toArray(String[]::new));
         defaults.values().removeIf(NO_DEFAULT::equals);
         assertThat(chart).as("the chart's ConfigMap").containsAllEntriesOf(defaults);
+    }
+
+    /**
+     * Every {@code erasure.security.*} setting (read from {@code SecurityConfig}) is set on the
+     * container when the chart's access control is on, and none is set when it is off (the
+     * service's default, {@code enabled=false}, then applies). Keys come only from a Secret.
+     */
+    @Test
+    void everySecuritySettingIsMappedWhenAccessControlIsOn() throws IOException {
+        assumeTrue(Files.isReadable(SECURITY_MAPPING), "the api branch (" + SECURITY_MAPPING + ") is not on this branch yet");
+        Matcher setting = SETTING.matcher(Files.readString(SECURITY_MAPPING).replaceAll("(?s)/\\*\\*.*?\\*/", ""));
+        List<String> settings = new java.util.ArrayList<>();
+        while (setting.find()) {
+            settings.add("ERASURE_SECURITY_" + snake(setting.group(2)));
+        }
+        assertThat(settings).as("settings found in %s", SECURITY_MAPPING).contains("ERASURE_SECURITY_ENABLED");
+        Map<String, EnvVar> on = containerEnv(RenderedChart.render(Map.of("security.existingSecret", "keys")));
+        assertThat(on).as("container env with access control on").containsKeys(settings.toArray(String[]::new));
+        assertThat(on.get("ERASURE_SECURITY_API_KEYS").getValueFrom().getSecretKeyRef().getName()).isEqualTo("keys");
+        assertThat(containerEnv(RenderedChart.render(Map.of()))).as("container env with access control off")
+                .doesNotContainKeys(settings.toArray(String[]::new));
+    }
+
+    private static Map<String, EnvVar> containerEnv(RenderedChart chart) {
+        Map<String, EnvVar> env = new LinkedHashMap<>();
+        var vars = HelmChartTest.serviceContainer(chart.one(Deployment.class)).getEnv();
+        (vars == null ? List.<EnvVar>of() : vars).forEach(v -> env.put(v.getName(), v));
+        return env;
     }
 
     /** The Quarkus settings the chart maps default to what application.properties sets (prod profile). */

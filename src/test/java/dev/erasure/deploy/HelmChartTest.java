@@ -195,7 +195,7 @@ class HelmChartTest {
                 "'http://localhost:8080/v1/encode?k=4&m=2'",
                 "helm test erasure --namespace coding --logs",
                 "HorizontalPodAutoscaler between 2 and 10 pods at 70% CPU",
-                "Access control is not implemented yet");
+                "Access control: OFF");
     }
 
     private static void assertHttpProbe(Probe probe, String path) {

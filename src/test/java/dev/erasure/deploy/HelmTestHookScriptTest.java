@@ -39,6 +39,7 @@ class HelmTestHookScriptTest {
     private HttpServer server;
     private final List<Integer> decodedIndexes = new ArrayList<>();
     private final List<String> decodeQueries = new ArrayList<>();
+    private final List<String> apiKeys = new ArrayList<>();
     private boolean corruptDecode;
 
     @BeforeEach
@@ -71,6 +72,22 @@ class HelmTestHookScriptTest {
     }
 
     @Test
+    void sendsTheFirstKeyOfTheSecretAsApiKeyWhenAccessControlIsOn() throws Exception {
+        Result run = runHookScript(Map.of("security.existingSecret", "erasure-keys"),
+                Map.of("ERASURE_API_KEYS", " 0123456789abcdef-first , 0123456789abcdef-second"));
+        assertThat(run.exitCode()).as("script output:\n%s", run.output()).isZero();
+        assertThat(apiKeys).containsExactly("0123456789abcdef-first", "0123456789abcdef-first");
+        assertThat(run.output()).doesNotContain("0123456789abcdef");
+    }
+
+    @Test
+    void sendsNoKeyWhenAccessControlIsOff() throws Exception {
+        Result run = runHookScript(Map.of());
+        assertThat(run.exitCode()).as("script output:\n%s", run.output()).isZero();
+        assertThat(apiKeys).containsOnlyNulls().hasSize(2);
+    }
+
+    @Test
     void failsWhenTheDecodedBytesDiffer() throws Exception {
         corruptDecode = true;
         Result run = runHookScript(Map.of());
@@ -82,14 +99,22 @@ class HelmTestHookScriptTest {
     }
 
     private Result runHookScript(Map<String, Object> sets) throws Exception {
+        return runHookScript(sets, Map.of());
+    }
+
+    /** Runs the script with the rendered env; {@code extraEnv} stands in for values from Secrets. */
+    private Result runHookScript(Map<String, Object> sets, Map<String, String> extraEnv) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")) || Files.isExecutable(Path.of("/bin/curl")),
                 "curl is not installed: the helm test script cannot be run here");
         Pod hook = RenderedChart.render(sets).one(Pod.class);
         Container container = hook.getSpec().getContainers().getFirst();
         ProcessBuilder process = new ProcessBuilder("/bin/sh", "-c", container.getArgs().getFirst()).redirectErrorStream(true);
         for (EnvVar env : container.getEnv()) {
-            process.environment().put(env.getName(), env.getValue());
+            if (env.getValue() != null) {
+                process.environment().put(env.getName(), env.getValue());
+            }
         }
+        process.environment().putAll(extraEnv);
         process.environment().put("ERASURE_URL", "http://127.0.0.1:" + server.getAddress().getPort());
         Process running = process.start();
         String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -99,6 +124,7 @@ class HelmTestHookScriptTest {
 
     /** Answers like the service with Accept: application/json, pretty-printed and with varying key order. */
     private void encode(HttpExchange exchange) throws IOException {
+        apiKeys.add(exchange.getRequestHeaders().getFirst("X-API-Key"));
         Map<String, String> query = query(exchange);
         byte[] object = exchange.getRequestBody().readAllBytes();
         int dataShards = Integer.parseInt(query.get("k"));
@@ -120,6 +146,7 @@ class HelmTestHookScriptTest {
     /** Checks the survivors parse as JSON and returns the object (which every fake shard carries). */
     private void decode(HttpExchange exchange) throws IOException {
         decodeQueries.add(exchange.getRequestURI().getRawQuery());
+        apiKeys.add(exchange.getRequestHeaders().getFirst("X-API-Key"));
         if (!"application/json".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
             respond(exchange, 415, new byte[0]);
             return;
