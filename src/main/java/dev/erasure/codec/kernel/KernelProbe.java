@@ -22,7 +22,18 @@ final class KernelProbe {
                 + fallback.name() + ")");
     }
 
+    /**
+     * Set by GraalVM in a native executable. There the Vector API is compiled to scalar fallbacks
+     * (unless the image was built with Oracle GraalVM's -H:+VectorAPISupport) and runs many times
+     * slower than the scalar kernel, so a native build must use ISA-L or scalar.
+     */
+    static final String NATIVE_IMAGE_PROPERTY = "org.graalvm.nativeimage.imagecode";
+
     static Result vector() {
+        if (System.getProperty(NATIVE_IMAGE_PROPERTY) != null) {
+            return new Result(null, "running as a native image (" + NATIVE_IMAGE_PROPERTY + "="
+                    + System.getProperty(NATIVE_IMAGE_PROPERTY) + "), where the Vector API is slower than scalar code");
+        }
         try {
             if (!VectorKernel.usable()) {
                 return new Result(null, "Vector API usable but vectors are narrower than 128 bits ("

@@ -55,6 +55,31 @@ class KernelSelectorTest {
         }
     }
 
+    @Test
+    void select_inANativeImage_neverUsesTheVectorKernel() {
+        String saved = System.getProperty(KernelProbe.NATIVE_IMAGE_PROPERTY);
+        try {
+            System.setProperty(KernelProbe.NATIVE_IMAGE_PROPERTY, "runtime");
+
+            KernelSelector.Choice auto = selectWithoutOverride("auto");
+            assertThat(auto.kernel().name()).isIn("isal", "scalar");
+            if (auto.kernel().name().equals("isal")) {
+                assertThat(auto.reason()).contains("heap segments on scalar");
+            } else {
+                assertThat(auto.reason()).contains("running as a native image");
+            }
+            assertThatThrownBy(() -> selectWithoutOverride("vector"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("codec kernel 'vector' was forced but cannot be used: running as a native image");
+        } finally {
+            if (saved == null) {
+                System.clearProperty(KernelProbe.NATIVE_IMAGE_PROPERTY);
+            } else {
+                System.setProperty(KernelProbe.NATIVE_IMAGE_PROPERTY, saved);
+            }
+        }
+    }
+
     private static KernelSelector.Choice selectWithoutOverride(String mode) {
         String saved = System.getProperty(KernelSelector.OVERRIDE_PROPERTY);
         try {
