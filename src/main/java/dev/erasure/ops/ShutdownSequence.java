@@ -4,6 +4,7 @@ import dev.erasure.buffer.LeakReport;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobService;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -13,7 +14,10 @@ import org.jboss.logging.Logger;
  * jobs, drain queued and running jobs within the timeout, stop the workers, then close the native
  * memory pool and report anything still held as a leak. Every step runs even if an earlier one
  * failed, and the pool is closed last, after the workers are stopped, so no worker can write into
- * freed memory. {@link #run()} runs the sequence once; later calls return the first result.
+ * freed memory. Before closing the pool it also waits, within the budget, until the HTTP side has
+ * released every arena: a response is written straight from its job's native memory after the job
+ * ended, and Quarkus may count the request as complete before the last bytes left, so closing the
+ * pool at once would cut those responses off. {@link #run()} runs the sequence once; later calls return the first result.
  * Plain Java apart from logging, so the order is testable without Quarkus.
  *
  * <p>The whole stop fits one budget counted from the first shutdown signal
@@ -39,16 +43,18 @@ public final class ShutdownSequence {
 
     private final ServiceState state;
     private final Jobs jobs;
+    private final IntSupplier openArenas;
     private final Supplier<LeakReport> closePool;
     private final Duration budget;
     private final LongSupplier nanoClock;
     private long downAtNanos;
     private Result result;
 
-    ShutdownSequence(ServiceState state, Jobs jobs, Supplier<LeakReport> closePool, Duration budget,
-            LongSupplier nanoClock) {
+    ShutdownSequence(ServiceState state, Jobs jobs, IntSupplier openArenas, Supplier<LeakReport> closePool,
+            Duration budget, LongSupplier nanoClock) {
         this.state = state;
         this.jobs = jobs;
+        this.openArenas = openArenas;
         this.closePool = closePool;
         this.budget = budget;
         this.nanoClock = nanoClock;
@@ -78,7 +84,7 @@ public final class ShutdownSequence {
                 jobService.close();
             }
         };
-        return new ShutdownSequence(state, jobs, pool::close, budget, System::nanoTime);
+        return new ShutdownSequence(state, jobs, pool::openArenas, pool::close, budget, System::nanoTime);
     }
 
     /** Readiness DOWN at once (the first shutdown signal); the rest waits for {@link #run()}. */
@@ -103,6 +109,7 @@ public final class ShutdownSequence {
             try {
                 jobs.close();
             } finally {
+                awaitArenasReleased();
                 LeakReport leaks = closePool.get();
                 state.markPoolClosed();
                 if (leaks.isEmpty()) {
@@ -131,6 +138,26 @@ public final class ShutdownSequence {
             Thread.currentThread().interrupt();
             LOG.warn("Interrupted while draining jobs; stopping workers anyway");
             return false;
+        }
+    }
+
+    /**
+     * Waits until no arena is open (responses still being written hold theirs) or the budget is
+     * spent; whatever is still open then is closed and reported as a leak by the pool.
+     */
+    private void awaitArenasReleased() {
+        int open = openArenas.getAsInt();
+        if (open == 0) {
+            return;
+        }
+        LOG.infof("Waiting for %d native arenas still held by responses being written", open);
+        long end = downAtNanos + budget.toNanos();
+        try {
+            while (openArenas.getAsInt() > 0 && nanoClock.getAsLong() - end < 0) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

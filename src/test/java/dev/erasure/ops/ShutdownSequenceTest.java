@@ -7,6 +7,7 @@ import dev.erasure.buffer.LeakReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,11 +50,13 @@ class ShutdownSequenceTest {
 
     private final RecordingJobs jobs = new RecordingJobs();
     private LeakReport leaks = new LeakReport(0, 0, List.of());
+    /** Arenas the HTTP side still holds, asked before the pool closes; none by default. */
+    private IntSupplier openArenas = () -> 0;
     /** A hand-moved clock: nanoseconds since an arbitrary origin. */
     private long nanos = 1_000_000_000L;
 
     private ShutdownSequence sequence() {
-        return new ShutdownSequence(state, jobs, () -> {
+        return new ShutdownSequence(state, jobs, openArenas, () -> {
             steps.add("closePool poolClosedBefore=" + state.isPoolClosed());
             return leaks;
         }, Duration.ofSeconds(7), () -> nanos);
@@ -163,5 +166,30 @@ class ShutdownSequenceTest {
 
         assertThat(second).isSameAs(first);
         assertThat(steps).hasSize(4);
+    }
+
+    @Test
+    void run_arenasStillHeldByResponses_areWaitedForBeforeThePoolCloses() {
+        int[] held = {3};
+        openArenas = () -> held[0] > 0 ? held[0]-- : 0;
+
+        ShutdownSequence.Result result = sequence().run();
+
+        assertThat(held[0]).as("arenas still open when the pool closed").isZero();
+        assertThat(steps).endsWith("closeWorkers", "closePool poolClosedBefore=false");
+        assertThat(result.leaks().isEmpty()).isTrue();
+    }
+
+    @Test
+    void run_anArenaNeverReleased_isWaitedForOnlyUntilTheBudgetEnds() {
+        openArenas = () -> {
+            nanos += 1_000_000_000L; // each look costs a second of the 7 s budget
+            return 1;
+        };
+
+        sequence().run();
+
+        assertThat(steps).endsWith("closeWorkers", "closePool poolClosedBefore=false");
+        assertThat(nanos).isBetween(1_000_000_000L + 7_000_000_000L, 1_000_000_000L + 9_000_000_000L);
     }
 }
