@@ -56,7 +56,13 @@ class GracefulShutdownIT {
     private static final int REQUESTS = 12;
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:/]+:(\\d+)");
-    private static final Pattern SHUTTING_DOWN = Pattern.compile("\"shuttingDown\"\\s*:\\s*true");
+    /**
+     * Readiness DOWN because of the stop: the engine's check says shuttingDown, or Quarkus' own
+     * "Graceful Shutdown" check, which goes DOWN in the same pre-shutdown phase and may be seen a
+     * moment before the engine's observer of that phase has run.
+     */
+    private static final Pattern SHUTTING_DOWN = Pattern.compile(
+            "\"shuttingDown\"\\s*:\\s*true|\"name\"\\s*:\\s*\"Graceful Shutdown\"\\s*,\\s*\"status\"\\s*:\\s*\"DOWN\"");
     private static final Codecs CODECS = new Codecs(KernelSelector.select("scalar").kernel(), 4);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -108,7 +114,7 @@ class GracefulShutdownIT {
         System.out.println("GracefulShutdownIT: readiness DOWN at event " + readinessDownAt + ", refusals at " + refusals
                 + ": " + refusalKinds + ", exit code " + process.exitValue());
         assertThat(problems).as("wrong answers to requests sent during the stop").isEmpty();
-        assertThat(readinessDownAt).as("readiness was seen DOWN with shuttingDown=true").isNotEqualTo(Long.MAX_VALUE);
+        assertThat(readinessDownAt).as("readiness was seen DOWN because of the stop").isNotEqualTo(Long.MAX_VALUE);
         assertThat(refusals).as("refusals (503 or closed listener) all come after readiness went DOWN")
                 .allSatisfy(at -> assertThat(at).isGreaterThan(readinessDownAt));
         assertThat(lastAcceptedDoneAt.get()).as("some accepted job was still in flight when readiness went DOWN")
