@@ -33,6 +33,10 @@ import java.util.function.Function;
  * </ul>
  * Mutiny schedules nothing here: items and failures are emitted from the worker thread, deadline
  * failures from the timer thread, rejections from the subscribing thread.
+ *
+ * <p>Jobs of at most {@link JobSettings#inlineMaxBytes()} run at once on the subscribing thread
+ * (the request's event loop) and complete there, with the same arena, listener and drain
+ * accounting; they take no queue slot and no deadline timer.
  */
 final class JobExecutor implements AutoCloseable {
 
@@ -157,6 +161,13 @@ final class JobExecutor implements AutoCloseable {
         if (task.state.get() != JobTask.QUEUED) {
             return; // cancelled during subscription: abandon() already gave everything back
         }
+        if (settings.runsInline(bytesCoded)) {
+            // A tiny job: the hand-off to a worker and back costs more than the work (docs/benchmarks.md).
+            if (task.state.compareAndSet(JobTask.QUEUED, JobTask.RUNNING)) {
+                run(task, false);
+            }
+            return;
+        }
         if (!scheduleDeadline(task) || !accepting) {
             // beginShutdown() ran meanwhile; awaitDrained() may already have seen an empty set.
             removeRejected(task, JobRejectedException.Reason.SHUTTING_DOWN);
@@ -231,13 +242,16 @@ final class JobExecutor implements AutoCloseable {
                 continue; // close() interrupts; the loop condition decides
             }
             if (task.state.compareAndSet(JobTask.QUEUED, JobTask.RUNNING)) {
-                run(task);
+                run(task, true);
             }
         }
     }
 
-    private <T> void run(JobTask<T> task) {
-        busy.incrementAndGet();
+    /** Runs the work and ends the job; {@code onWorker} is false for an inline job (not counted as busy). */
+    private <T> void run(JobTask<T> task, boolean onWorker) {
+        if (onWorker) {
+            busy.incrementAndGet();
+        }
         T result = null;
         Throwable error = null;
         try {
@@ -251,7 +265,9 @@ final class JobExecutor implements AutoCloseable {
         boolean ours = task.settle(JobTask.End.COMPLETED);
         Outcome outcome = ours ? (error == null ? Outcome.SUCCESS : classifier.apply(error)) : outcomeOf(task.end.get());
         finish(task, outcome);
-        busy.decrementAndGet();
+        if (onWorker) {
+            busy.decrementAndGet();
+        }
         task.state.set(JobTask.DONE);
         try {
             if (!ours) {

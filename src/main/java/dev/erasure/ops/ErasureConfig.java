@@ -56,6 +56,14 @@ public interface ErasureConfig {
         /** The {@code Retry-After} given with every 503, whole seconds (rounded up). Defaults to {@code 1s}. */
         @WithDefault("1s")
         Duration retryAfter();
+
+        /**
+         * Jobs whose stripe (all k + m shards) has at most this many bytes are coded on the request's
+         * event loop instead of being handed to a worker; {@code 0} hands every job off. At most
+         * {@code 1M}. Defaults to {@code 64K}.
+         */
+        @WithDefault("64K")
+        MemorySize inlineMaxBytes();
     }
 
     interface Buffer {

@@ -81,9 +81,9 @@ public class Producers {
     @Singleton
     JobService jobService(JobSettings settings, Codecs codecs, JobMetrics metrics) {
         JobService jobs = new JobService(settings, codecs, metrics);
-        LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes",
-                settings.effectiveWorkers(), settings.queueCapacity(), settings.deadline().toMillis(),
-                Settings.bufferBudgetBytes(config.buffer()));
+        LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes, "
+                + "stripes up to %d bytes coded inline", settings.effectiveWorkers(), settings.queueCapacity(),
+                settings.deadline().toMillis(), Settings.bufferBudgetBytes(config.buffer()), settings.inlineMaxBytes());
         return jobs;
     }
 

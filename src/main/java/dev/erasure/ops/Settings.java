@@ -18,7 +18,7 @@ public final class Settings {
     /** The worker executor's settings from {@code erasure.jobs.*}. */
     public static JobSettings jobs(ErasureConfig.Jobs jobs) {
         return new JobSettings(jobs.workers(), jobs.queueCapacity(), jobs.deadline(),
-                retryAfterSeconds(jobs.retryAfter()));
+                retryAfterSeconds(jobs.retryAfter()), jobs.inlineMaxBytes().asLongValue());
     }
 
     /** The HTTP limits from {@code erasure.api.*}. */

@@ -61,9 +61,14 @@ class JobExecutorTest {
 
     /** Submits blocking work and returns once a worker runs it. */
     Blocker occupyAWorker(JobArena arena) throws InterruptedException {
+        return occupyAWorker(arena, 10);
+    }
+
+    /** As {@link #occupyAWorker(JobArena)}, for a job of {@code bytes} (above any inline limit of the test). */
+    Blocker occupyAWorker(JobArena arena, long bytes) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch mayFinish = new CountDownLatch(1);
-        var subscriber = executor.submit(Operation.ENCODE, 10, arena, blocking(started, mayFinish))
+        var subscriber = executor.submit(Operation.ENCODE, bytes, arena, blocking(started, mayFinish))
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
         await(started);
         return new Blocker(subscriber, mayFinish);
@@ -333,6 +338,63 @@ class JobExecutorTest {
         JobArena arena = arenaWith(64);
 
         assertThat(executor.submit(Operation.ENCODE, 0, arena, cancel -> "ok").await().atMost(GUARD)).isEqualTo("ok");
+        assertThat(arena.release()).isTrue();
+    }
+
+    @Test
+    void smallJobs_runInlineOnTheSubscribingThread_largerOnesOnAWorker() throws Exception {
+        executor = new JobExecutor(new JobSettings(1, 1, LONG_DEADLINE, 3, 4096), listener, failure -> Outcome.CODEC_ERROR);
+        JobArena arena = arenaWith(64);
+        String caller = Thread.currentThread().getName();
+
+        String small = executor.submit(Operation.ENCODE, 4096, arena, cancel -> {
+            assertThat(arena.refCount()).as("caller + job").isEqualTo(2);
+            assertThat(executor.busyWorkers()).as("an inline job is not a busy worker").isZero();
+            return Thread.currentThread().getName();
+        }).await().atMost(GUARD);
+        String large = executor.submit(Operation.ENCODE, 4097, arena, cancel -> Thread.currentThread().getName())
+                .await().atMost(GUARD);
+
+        assertThat(small).isEqualTo(caller);
+        assertThat(large).startsWith("erasure-worker-");
+        assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.ENCODE, Outcome.SUCCESS, 4096));
+        assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.ENCODE, Outcome.SUCCESS, 4097));
+        assertThat(arena.refCount()).as("the inline job dropped its reference").isEqualTo(1);
+        assertThat(arena.release()).isTrue();
+    }
+
+    @Test
+    void inlineJobs_needNoQueueSlot_butAreRefusedOnceShutdownBegan() throws Exception {
+        executor = new JobExecutor(new JobSettings(1, 1, LONG_DEADLINE, 3, 1024), listener, failure -> Outcome.CODEC_ERROR);
+        Blocker running = occupyAWorker(null, 2048);
+        var queued = executor.submit(Operation.ENCODE, 2048, null, cancel -> "queued")
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThatThrownBy(() -> executor.submit(Operation.ENCODE, 2048, null, cancel -> "no slot").await().atMost(GUARD))
+                .isInstanceOfSatisfying(JobRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL));
+
+        assertThat(executor.submit(Operation.ENCODE, 100, null, cancel -> "inline").await().atMost(GUARD))
+                .as("worker busy and queue full, yet the tiny job runs").isEqualTo("inline");
+
+        executor.beginShutdown();
+        assertThatThrownBy(() -> executor.submit(Operation.ENCODE, 100, null, cancel -> "late").await().atMost(GUARD))
+                .isInstanceOfSatisfying(JobRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SHUTTING_DOWN));
+        running.finish();
+        assertThat(executor.awaitDrained(GUARD)).isTrue();
+        assertThat(queued.awaitItem(GUARD).getItem()).isEqualTo("queued");
+    }
+
+    @Test
+    void aFailingInlineJob_reachesTheCaller_withItsOutcome_andGivesTheReferenceBack() throws Exception {
+        executor = new JobExecutor(new JobSettings(1, 1, LONG_DEADLINE, 3, 1024), listener,
+                failure -> failure instanceof IllegalArgumentException ? Outcome.CLIENT_ERROR : Outcome.CODEC_ERROR);
+        JobArena arena = arenaWith(64);
+
+        assertThatThrownBy(() -> executor.submit(Operation.DECODE, 512, arena, cancel -> {
+            throw new IllegalArgumentException("shards must have equal sizes");
+        }).await().atMost(GUARD)).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.DECODE, Outcome.CLIENT_ERROR, 0));
+        assertThat(arena.refCount()).isEqualTo(1);
         assertThat(arena.release()).isTrue();
     }
 }

@@ -42,7 +42,7 @@ class SettingsTest {
 
         assertThat(config.codec().kernel()).isEqualTo(KernelMode.AUTO);
         assertThat(Settings.codecCacheSize(config.codec())).isEqualTo(64);
-        assertThat(Settings.jobs(config.jobs())).isEqualTo(new JobSettings(0, 32, Duration.ofSeconds(30), 1));
+        assertThat(Settings.jobs(config.jobs())).isEqualTo(new JobSettings(0, 32, Duration.ofSeconds(30), 1, 64 * 1024));
         assertThat(Settings.bufferBudgetBytes(config.buffer())).isEqualTo(512L * 1024 * 1024);
         assertThat(config.buffer().trackAllocations()).isFalse();
         assertThat(Settings.api(config.api())).isEqualTo(new ApiLimits(64L * 1024 * 1024, 300, 8 * 1024));
@@ -55,14 +55,24 @@ class SettingsTest {
                 "erasure.jobs.workers", "3",
                 "erasure.jobs.deadline", "250ms",
                 "erasure.jobs.retry-after", "1500ms",
+                "erasure.jobs.inline-max-bytes", "0",
                 "erasure.buffer.budget", "1G",
                 "erasure.api.max-part-header-size", "512"));
 
         assertThat(config.codec().kernel()).isEqualTo(KernelMode.SCALAR);
         assertThat(Settings.jobs(config.jobs()))
-                .isEqualTo(new JobSettings(3, 32, Duration.ofMillis(250), 2));
+                .isEqualTo(new JobSettings(3, 32, Duration.ofMillis(250), 2, 0));
         assertThat(Settings.bufferBudgetBytes(config.buffer())).isEqualTo(1L << 30);
         assertThat(Settings.api(config.api()).maxPartHeaderBytes()).isEqualTo(512);
+    }
+
+    @Test
+    void inlineMaxBytesAboveOneMebibyte_failsNamingKeyValueAndRule() {
+        ErasureConfig config = config(Map.of("erasure.jobs.inline-max-bytes", "2M"));
+
+        assertThatThrownBy(() -> Settings.jobs(config.jobs()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("erasure.jobs.inline-max-bytes must be between 0 and 1048576 bytes (got 2097152 bytes)");
     }
 
     @Test
