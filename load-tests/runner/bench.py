@@ -41,6 +41,8 @@ def parse_args(argv):
     p.add_argument("--sweep", default="1024,4096,16384,65536,262144",
                    help="object sizes of the small-object sweep (echo vs encode); empty to skip")
     p.add_argument("--sweep-level", type=int, default=4, help="concurrency of the small-object sweep")
+    p.add_argument("--no-handoff", action="store_true",
+                   help="skip the sweep's second service with erasure.jobs.inline-max-bytes=0 (every job on a worker)")
     p.add_argument("--warmup", type=int, default=10, help="seconds of unrecorded mixed load before measuring (JIT)")
     p.add_argument("--url", help="measure an already running service instead of starting one")
     p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
@@ -154,12 +156,16 @@ def measure(url, prepared, args, sampler, raw_dir, workdir):
     return points
 
 
-def sweep(url, args, sampler, raw_dir, workdir):
-    """Echo vs encode of small objects at one concurrency: the data for the small-object decision."""
+def sweep(url, args, sampler, raw_dir, workdir, kinds=("echo", "encode")):
+    """Echo vs encode of small objects at one concurrency: the data for the small-object decision.
+
+    kind "encode" runs against the service as configured (small jobs inline by default);
+    "encode_handoff" is the same request against a service that hands every job to a worker.
+    """
     points = []
     prep = sc.Preparer(url, workdir, args.k, args.m, args.codec, seed=7)
     for size in args.sweep:
-        for kind in ("echo", "encode"):
+        for kind in kinds:
             name = f"{kind}_{size}"
             try:
                 scenario = prep.echo(name, size) if kind == "echo" else prep.encode(name, size, f"echo_{size}")
@@ -174,6 +180,23 @@ def sweep(url, args, sampler, raw_dir, workdir):
             print(f"sweep {name:14s} {result['requests_per_s']:9.1f} req/s  p50 {result['latency_ms']['p50']:8.2f} ms",
                   flush=True)
             sampler.label = "idle"
+    return points
+
+
+def handoff_sweep(args, raw_dir):
+    """The sweep's encodes again, on a second service where every job goes to a worker (no inline)."""
+    handoff = Service(REPO, os.path.join(raw_dir, "service-handoff.log"), ["-Derasure.jobs.inline-max-bytes=0"])
+    print(f"starting a second service with erasure.jobs.inline-max-bytes=0 on {handoff.url}", flush=True)
+    handoff.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="erasure-load-") as workdir:
+            prep = sc.Preparer(handoff.url, workdir, args.k, args.m, args.codec, seed=7)
+            warm = prep.encode("warm_handoff", args.sweep[0], "echo")
+            run_wrk(handoff.url, warm.write_manifest(os.path.join(workdir, "warm.manifest")), args.sweep_level,
+                    max(2, args.warmup // 2), os.path.join(raw_dir, "warm-up-handoff.txt"))
+            points = sweep(handoff.url, args, Sampler(handoff.url, None), raw_dir, workdir, kinds=("encode_handoff",))
+    finally:
+        handoff.stop()
     return points
 
 
@@ -209,6 +232,8 @@ def main(argv):
         if service:
             service.stop()
     shutdown_log = service.shutdown_lines() if service else []
+    if service and args.sweep and not args.no_handoff:
+        sweep_points += handoff_sweep(args, raw_dir)
     run = {"stamp": stamp, "shutdown_log": shutdown_log, "args": {k: v for k, v in vars(args).items()}, "url": url,
            "command": shlex.join(["load-tests/run-local.sh", *argv]),
            "machine": dict(machine, loadavg_after=report.loadavg()),

@@ -133,9 +133,11 @@ def small_objects(run, path):
     sweep = run["sweep"]
     sizes = sorted({p["size"] for p in sweep})
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
-    for kind, colour in (("echo", "tab:grey"), ("encode", "tab:orange")):
+    for kind, colour in (("echo", "tab:grey"), ("encode", "tab:orange"), ("encode_handoff", "tab:blue")):
         chosen = [next((p for p in sweep if p["size"] == s and p["kind"] == kind), None) for s in sizes]
         xs = [s for s, p in zip(sizes, chosen) if p]
+        if not xs:
+            continue
         left.plot(xs, [p["requests_per_s"] for p in chosen if p], color=colour, marker="o", label=kind)
         right.plot(xs, [p["latency_ms"]["p50"] for p in chosen if p], "-", color=colour, marker="o", label=f"{kind} p50")
         right.plot(xs, [p["latency_ms"]["p99"] for p in chosen if p], ":", color=colour, marker="x", label=f"{kind} p99")

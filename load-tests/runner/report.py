@@ -95,37 +95,63 @@ def _latency_table(run):
     return rows
 
 
+def _sweep_point(run, size, kind):
+    return next((p for p in run["sweep"] if p["size"] == size and p["kind"] == kind), None)
+
+
 def _sweep_table(run):
-    rows = ["| object size | echo req/s | encode req/s | encode / echo | echo p50 ms | encode p50 ms | "
-            "added p50 µs | encode p99 ms |", "|---|---|---|---|---|---|---|---|"]
+    handoff = any(p["kind"] == "encode_handoff" for p in run["sweep"])
+    head = ("| object size | echo req/s | encode req/s | encode / echo | echo p50 ms | encode p50 ms | "
+            "added p50 µs | encode p99 ms |")
+    rule = "|---|---|---|---|---|---|---|---|"
+    if handoff:
+        head += " hand-off req/s | hand-off p50 ms | encode / hand-off |"
+        rule += "---|---|---|"
+    rows = [head, rule]
     for size in sorted({p["size"] for p in run["sweep"]}):
-        echo = next((p for p in run["sweep"] if p["size"] == size and p["kind"] == "echo"), None)
-        enc = next((p for p in run["sweep"] if p["size"] == size and p["kind"] == "encode"), None)
+        echo, enc = _sweep_point(run, size, "echo"), _sweep_point(run, size, "encode")
         if not echo or not enc:
             continue
-        rows.append(f"| {size} B | {echo['requests_per_s']:.0f} | {enc['requests_per_s']:.0f} | "
-                    f"{enc['requests_per_s'] / echo['requests_per_s']:.2f} | {echo['latency_ms']['p50']:.3f} | "
-                    f"{enc['latency_ms']['p50']:.3f} | {(enc['latency_ms']['p50'] - echo['latency_ms']['p50']) * 1e3:.0f} | "
-                    f"{enc['latency_ms']['p99']:.3f} |")
+        row = (f"| {size} B | {echo['requests_per_s']:.0f} | {enc['requests_per_s']:.0f} | "
+               f"{enc['requests_per_s'] / echo['requests_per_s']:.2f} | {echo['latency_ms']['p50']:.3f} | "
+               f"{enc['latency_ms']['p50']:.3f} | {(enc['latency_ms']['p50'] - echo['latency_ms']['p50']) * 1e3:.0f} | "
+               f"{enc['latency_ms']['p99']:.3f} |")
+        if handoff:
+            off = _sweep_point(run, size, "encode_handoff")
+            row += (f" {off['requests_per_s']:.0f} | {off['latency_ms']['p50']:.3f} | "
+                    f"{enc['requests_per_s'] / off['requests_per_s']:.2f} |" if off and off["requests_per_s"]
+                    else " – | – | – |")
+        rows.append(row)
     return rows
 
 
 def _sweep_summary(run):
-    """One sentence computed from the sweep: the range of encode's added p50 and of its rate ratio."""
+    """Sentences computed from the sweep: encode's added p50 and rate ratio, and inline vs hand-off."""
     pairs = []
     for size in sorted({p["size"] for p in run["sweep"]}):
-        echo = next((p for p in run["sweep"] if p["size"] == size and p["kind"] == "echo"), None)
-        enc = next((p for p in run["sweep"] if p["size"] == size and p["kind"] == "encode"), None)
+        echo, enc = _sweep_point(run, size, "echo"), _sweep_point(run, size, "encode")
         if echo and enc and echo["requests_per_s"]:
             pairs.append((size, (enc["latency_ms"]["p50"] - echo["latency_ms"]["p50"]) * 1e3,
                           enc["requests_per_s"] / echo["requests_per_s"]))
     if len(pairs) < 2:
         return []
     added, ratios = [a for _, a, _ in pairs], [r for _, _, r in pairs]
-    return ["", f"From {pairs[0][0]} B to {pairs[-1][0]} B, encode adds {min(added):.0f}–{max(added):.0f} µs to "
-            f"echo's median latency and reaches {min(ratios):.2f}–{max(ratios):.2f}× echo's request rate. An added "
-            "cost that does not grow with the object size is per-request overhead (parsing, multipart framing, "
-            "the hand-off to a worker), not GF arithmetic."]
+    lines = ["", f"From {pairs[0][0]} B to {pairs[-1][0]} B, encode adds {min(added):.0f}–{max(added):.0f} µs to "
+             f"echo's median latency and reaches {min(ratios):.2f}–{max(ratios):.2f}× echo's request rate. An added "
+             "cost that does not grow with the object size is per-request overhead (parsing, multipart framing, "
+             "the hand-off to a worker), not GF arithmetic."]
+    versus = []
+    for size, _, _ in pairs:
+        enc, off = _sweep_point(run, size, "encode"), _sweep_point(run, size, "encode_handoff")
+        if off and off["requests_per_s"]:
+            versus.append(f"{size} B {enc['requests_per_s'] / off['requests_per_s']:.2f}×")
+    if versus:
+        lines += ["", "*encode* ran with the default `erasure.jobs.inline-max-bytes`: stripes (all k+m shards) "
+                  "up to that size are coded on the "
+                  "event loop; *hand-off* is a second service started in the same run with "
+                  "`-Derasure.jobs.inline-max-bytes=0`, every job on a worker. Encode ÷ hand-off request rate: "
+                  + ", ".join(versus) + "."]
+    return lines
 
 
 def _memory_lines(run):

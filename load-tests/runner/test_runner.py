@@ -165,6 +165,29 @@ class ReportTest(unittest.TestCase):
         self.assertAlmostEqual(report.ratio(points[2], points), 0.75)
         self.assertIsNone(report.ratio(dict(points[2], connections=16), points))
 
+    def test_sweep_table_compares_inline_encode_with_the_handoff_service(self):
+        def point(kind, size, rps, p50):
+            return {"kind": kind, "size": size, "connections": 4, "requests_per_s": rps,
+                    "latency_ms": {"p50": p50, "p99": 4 * p50}}
+        run = {"args": {"sweep_level": 4}, "sweep": [
+            point("echo", 1024, 1000.0, 0.2), point("encode", 1024, 800.0, 0.25), point("encode_handoff", 1024, 400.0, 0.5),
+            point("echo", 4096, 900.0, 0.2), point("encode", 4096, 600.0, 0.3)]}
+        rows = report._sweep_table(run)
+        self.assertIn("hand-off req/s", rows[0])
+        self.assertEqual(rows[2], "| 1024 B | 1000 | 800 | 0.80 | 0.200 | 0.250 | 50 | 1.000 | 400 | 0.500 | 2.00 |")
+        self.assertTrue(rows[3].endswith("| – | – | – |"), rows[3])
+        summary = " ".join(report._sweep_summary(run))
+        self.assertIn("1024 B 2.00×", summary)
+        self.assertNotIn("4096 B 0", summary.split("Encode ÷ hand-off")[1])
+
+    def test_sweep_table_without_handoff_keeps_its_columns(self):
+        run = {"args": {"sweep_level": 4}, "sweep": [
+            {"kind": "echo", "size": 1024, "requests_per_s": 10.0, "latency_ms": {"p50": 1.0, "p99": 2.0}},
+            {"kind": "encode", "size": 1024, "requests_per_s": 5.0, "latency_ms": {"p50": 2.0, "p99": 3.0}}]}
+        rows = report._sweep_table(run)
+        self.assertNotIn("hand-off", rows[0])
+        self.assertEqual(rows[2], "| 1024 B | 10 | 5 | 0.50 | 1.000 | 2.000 | 1000 | 3.000 |")
+
 
 if __name__ == "__main__":
     unittest.main()
