@@ -8,8 +8,13 @@ import dev.erasure.codec.TooFewShardsException;
 import dev.erasure.job.JobDeadlineExceededException;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,6 +22,10 @@ import org.jboss.logging.Logger;
  * {@link ApiException}s and the codec's typed exceptions) map to 4xx with their message as detail;
  * overload, deadlines and shutdown map to 503 with {@code Retry-After}; anything else is a 500
  * whose detail reveals nothing and whose stack goes to the log.
+ *
+ * <p>Every problem answered is counted in {@code erasure.requests.refused{status, reason}}, the
+ * reason being the problem type's last segment ({@code invalid-parameter}, {@code body-too-large},
+ * {@code overloaded}, ...), so an operator sees why requests are turned away without reading logs.
  */
 @ApplicationScoped
 public class ProblemMapper {
@@ -24,18 +33,37 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     private final int retryAfterSeconds;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
     @Inject
-    public ProblemMapper(JobSettings settings) {
-        this(settings.retryAfterSeconds());
+    public ProblemMapper(JobSettings settings, MeterRegistry registry) {
+        this(settings.retryAfterSeconds(), registry);
     }
 
     ProblemMapper(int retryAfterSeconds) {
-        this.retryAfterSeconds = retryAfterSeconds;
+        this(retryAfterSeconds, new SimpleMeterRegistry());
     }
 
-    /** Maps any failure of a request to the problem answered to the client. Thread-safe. */
+    ProblemMapper(int retryAfterSeconds, MeterRegistry registry) {
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.registry = registry;
+    }
+
+    /**
+     * Maps any failure of a request to the problem answered to the client and counts it in
+     * {@code erasure.requests.refused}. Thread-safe.
+     */
     public Problem map(Throwable failure) {
+        Problem problem = problemOf(failure);
+        String reason = problem.type().substring(problem.type().lastIndexOf('/') + 1);
+        refused.computeIfAbsent(problem.status() + " " + reason, key -> Counter.builder("erasure.requests.refused")
+                .description("Requests answered with a problem (4xx, 503, 500), by status and problem type")
+                .tags("status", Integer.toString(problem.status()), "reason", reason).register(registry)).increment();
+        return problem;
+    }
+
+    private Problem problemOf(Throwable failure) {
         return switch (failure) {
             case ApiException e -> clientOrStopping(e);
             case InvalidShapeException e -> Problem.of("invalid-parameter", "Invalid parameter", 400, e.getMessage());

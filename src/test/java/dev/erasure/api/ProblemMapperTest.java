@@ -53,4 +53,23 @@ class ProblemMapperTest {
         assertThat(internal.toJson()).isEqualTo("{\"type\":\"/problems/internal-error\",\"title\":\"Internal server error\","
                 + "\"status\":500,\"detail\":\"the service failed to process the request; the failure is logged\"}");
     }
+
+    @Test
+    void everyProblemIsCountedByStatusAndReason() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ProblemMapper counting = new ProblemMapper(3, registry);
+
+        counting.map(new InvalidShapeException("k must be >= 1 (got 0)", 0, 2));
+        counting.map(new InvalidShapeException("m must be >= 1 (got 0)", 2, 0));
+        counting.map(new TooFewShardsException(new int[] {0}, 3));
+        counting.map(new JobRejectedException(JobRejectedException.Reason.QUEUE_FULL, "job queue is full", 1));
+
+        assertThat(registry.get("erasure.requests.refused").tags("status", "400", "reason", "invalid-parameter")
+                .counter().count()).isEqualTo(2);
+        assertThat(registry.get("erasure.requests.refused").tags("status", "422", "reason", "too-few-shards")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("erasure.requests.refused").tags("status", "503", "reason", "overloaded")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.find("erasure.requests.refused").counters()).hasSize(3);
+    }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.reliability.Bodies.Part;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +42,9 @@ class HostileRequestTest {
 
     @Inject
     NativeMemoryPool pool;
+
+    @Inject
+    MeterRegistry registry;
 
     /** One row: what is sent and what must come back. */
     record Row(String path, String contentType, byte[] body, int status, String type, String detail) {
@@ -171,6 +176,7 @@ class HostileRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void hostileRequest_getsTheContractsAnswer(String name, Row row) throws IOException, InterruptedException {
+        double refusedBefore = refusedCount();
         HttpResponse<String> response = send(row.path(), row.contentType(), row.body());
 
         assertThat(response.statusCode()).as("status of %s; body %s", name, response.body()).isEqualTo(row.status());
@@ -182,6 +188,14 @@ class HostileRequestTest {
         assertThat(problem.getInteger("status")).isEqualTo(row.status());
         assertThat(problem.getString("detail")).contains(row.detail());
         assertThat(response.body()).doesNotContain("Exception", "\tat ", "dev.erasure.");
+        String reason = problem.getString("type").substring("/problems/".length());
+        assertThat(refusedCount() - refusedBefore).as("refusals counted for %s", name).isEqualTo(1.0);
+        assertThat(registry.get("erasure.requests.refused").tags("status", Integer.toString(row.status()), "reason", reason)
+                .counter().count()).as("erasure.requests.refused{%s, %s}", row.status(), reason).isPositive();
+    }
+
+    private double refusedCount() {
+        return registry.find("erasure.requests.refused").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** After every row: memory back to idle, and the next valid request succeeds. */
