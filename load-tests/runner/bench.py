@@ -156,17 +156,19 @@ def measure(url, prepared, args, sampler, raw_dir, workdir):
     return points
 
 
-def sweep(url, args, sampler, raw_dir, workdir, kinds=("echo", "encode")):
+def sweep(url, args, sampler, raw_dir, workdir, handoff_url=None):
     """Echo vs encode of small objects at one concurrency: the data for the small-object decision.
 
     kind "encode" runs against the service as configured (small jobs inline by default);
-    "encode_handoff" is the same request against a service that hands every job to a worker.
+    "encode_handoff", when `handoff_url` is given, is the same request against a second service
+    that hands every job to a worker, measured right after it in the same minutes.
     """
     points = []
-    prep = sc.Preparer(url, workdir, args.k, args.m, args.codec, seed=7)
+    kinds = [("echo", url), ("encode", url)] + ([("encode_handoff", handoff_url)] if handoff_url else [])
     for size in args.sweep:
-        for kind in kinds:
+        for kind, target in kinds:
             name = f"{kind}_{size}"
+            prep = sc.Preparer(target, workdir, args.k, args.m, args.codec, seed=7 + size)
             try:
                 scenario = prep.echo(name, size) if kind == "echo" else prep.encode(name, size, f"echo_{size}")
             except (AssertionError, ValueError, OSError) as error:
@@ -174,7 +176,7 @@ def sweep(url, args, sampler, raw_dir, workdir, kinds=("echo", "encode")):
                 continue
             sampler.label = f"sweep {name}"
             manifest = scenario.write_manifest(os.path.join(workdir, f"{name}.manifest"))
-            result = run_wrk(url, manifest, args.sweep_level, args.duration,
+            result = run_wrk(target, manifest, args.sweep_level, args.duration,
                              os.path.join(raw_dir, f"sweep-{name}.txt"))
             points.append({"kind": kind, "size": size, "connections": args.sweep_level, **result})
             print(f"sweep {name:14s} {result['requests_per_s']:9.1f} req/s  p50 {result['latency_ms']['p50']:8.2f} ms",
@@ -183,21 +185,18 @@ def sweep(url, args, sampler, raw_dir, workdir, kinds=("echo", "encode")):
     return points
 
 
-def handoff_sweep(args, raw_dir):
-    """The sweep's encodes again, on a second service where every job goes to a worker (no inline)."""
+def start_handoff_service(args, raw_dir, workdir):
+    """A second service with every job handed to a worker (no inline jobs), warmed up like the first."""
     handoff = Service(REPO, os.path.join(raw_dir, "service-handoff.log"), ["-Derasure.jobs.inline-max-bytes=0"])
     print(f"starting a second service with erasure.jobs.inline-max-bytes=0 on {handoff.url}", flush=True)
     handoff.start()
-    try:
-        with tempfile.TemporaryDirectory(prefix="erasure-load-") as workdir:
-            prep = sc.Preparer(handoff.url, workdir, args.k, args.m, args.codec, seed=7)
-            warm = prep.encode("warm_handoff", args.sweep[0], "echo")
-            run_wrk(handoff.url, warm.write_manifest(os.path.join(workdir, "warm.manifest")), args.sweep_level,
-                    max(2, args.warmup // 2), os.path.join(raw_dir, "warm-up-handoff.txt"))
-            points = sweep(handoff.url, args, Sampler(handoff.url, None), raw_dir, workdir, kinds=("encode_handoff",))
-    finally:
-        handoff.stop()
-    return points
+    prep = sc.Preparer(handoff.url, workdir, args.k, args.m, args.codec, seed=11)
+    warm = sc.Scenario("warm_handoff", "", 0)
+    for size in args.sweep:
+        warm.lines += prep.encode(f"warm_handoff_{size}", size, "").lines
+    run_wrk(handoff.url, warm.write_manifest(os.path.join(workdir, "warm-handoff.manifest")), args.sweep_level,
+            args.warmup, os.path.join(raw_dir, "warm-up-handoff.txt"))
+    return handoff
 
 
 def main(argv):
@@ -217,6 +216,7 @@ def main(argv):
         service.start()
     url = args.url or service.url
     sampler = Sampler(url, service)
+    handoff = None
     try:
         sampler.sample()
         sampler.start()
@@ -224,16 +224,20 @@ def main(argv):
             prepared = prepare(url, args, workdir)
             warm_up(url, prepared, args, sampler, raw_dir, workdir)
             points = measure(url, prepared, args, sampler, raw_dir, workdir)
-            sweep_points = sweep(url, args, sampler, raw_dir, workdir) if args.sweep else []
+            sweep_points = []
+            if args.sweep:
+                if service and not args.no_handoff:
+                    handoff = start_handoff_service(args, raw_dir, workdir)
+                sweep_points = sweep(url, args, sampler, raw_dir, workdir, handoff.url if handoff else None)
         sampler.label = "idle after the run"
         time.sleep(3)
     finally:
         sampler.stopped.set()
+        if handoff:
+            handoff.stop()
         if service:
             service.stop()
     shutdown_log = service.shutdown_lines() if service else []
-    if service and args.sweep and not args.no_handoff:
-        sweep_points += handoff_sweep(args, raw_dir)
     run = {"stamp": stamp, "shutdown_log": shutdown_log, "args": {k: v for k, v in vars(args).items()}, "url": url,
            "command": shlex.join(["load-tests/run-local.sh", *argv]),
            "machine": dict(machine, loadavg_after=report.loadavg()),
