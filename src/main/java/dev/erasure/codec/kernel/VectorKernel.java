@@ -58,7 +58,7 @@ public final class VectorKernel implements Kernel {
         }
         MemorySegment nativeTables = Arena.ofAuto().allocate(nibbleTables.length, 64);
         nativeTables.copyFrom(MemorySegment.ofArray(nibbleTables));
-        int chunk = Math.max(LANES, (CHUNK_BUDGET / (rows + columns)) / LANES * LANES);
+        int chunk = Math.max(2 * LANES, (CHUNK_BUDGET / (rows + columns)) / (2 * LANES) * (2 * LANES));
         return new VectorTables(rows, columns, nibbleTables, nativeTables,
                 new ScalarKernel().prepare(coefficients), chunk);
     }
@@ -93,13 +93,18 @@ public final class VectorKernel implements Kernel {
             long tables = nativeTables.address();
             for (long start = from; start < to; start += chunkBytes) {
                 long end = Math.min(to, start + chunkBytes);
+                // the group loops take two vectors per iteration; an odd last vector goes to dot1
+                long pairs = end - (end - start) % (2 * LANES);
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
                     VectorLoops.dot4(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
-                            out[r + 3], start, end);
+                            out[r + 3], start, pairs);
                 }
                 for (; r + 2 <= rows; r += 2) {
-                    VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, end);
+                    VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, pairs);
+                }
+                for (int g = 0; pairs < end && g < r; g++) {
+                    VectorLoops.dot1(in, columns, tables + g * rowStride, out[g], pairs, end);
                 }
                 for (; r < rows; r++) {
                     VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, end);

@@ -56,54 +56,107 @@ final class VectorLoops {
                         high.selectFrom(ByteVector.fromMemorySegment(SPECIES, ALL, table + LANES, ORDER)));
     }
 
+    /** {@code sum ^ low.selectFrom(lowTable) ^ high.selectFrom(highTable)}: one XOR-accumulated product. */
+    private static ByteVector add(ByteVector sum, ByteVector low, ByteVector high, ByteVector lowTable,
+            ByteVector highTable) {
+        return sum.lanewise(VectorOperators.XOR, low.selectFrom(lowTable))
+                .lanewise(VectorOperators.XOR, high.selectFrom(highTable));
+    }
+
+    private static ByteVector load(long address) {
+        return ByteVector.fromMemorySegment(SPECIES, ALL, address, ORDER);
+    }
+
     /**
-     * Four output rows at once. {@code in[c]}: address of input c; {@code tables}: address of the
-     * first row's first table, rows {@code rowStride} bytes apart; [from, to) a multiple of LANES.
+     * Four output rows at once, two vectors (a, b) per iteration so each pair of tables is loaded
+     * once for both. {@code in[c]}: address of input c; {@code tables}: address of the first row's
+     * first table, rows {@code rowStride} bytes apart; [from, to) a multiple of 2 * LANES.
      */
     static void dot4(long[] in, int columns, long tables, long rowStride, long out0, long out1, long out2,
             long out3, long from, long to) {
-        for (long at = from; at < to; at += LANES) {
-            ByteVector sum0 = ByteVector.zero(SPECIES);
-            ByteVector sum1 = sum0;
-            ByteVector sum2 = sum0;
-            ByteVector sum3 = sum0;
+        for (long at = from; at < to; at += 2 * LANES) {
+            ByteVector a0 = ByteVector.zero(SPECIES);
+            ByteVector a1 = a0;
+            ByteVector a2 = a0;
+            ByteVector a3 = a0;
+            ByteVector b0 = a0;
+            ByteVector b1 = a0;
+            ByteVector b2 = a0;
+            ByteVector b3 = a0;
             long t = tables;
             for (int c = 0; c < columns; c++, t += TABLE_BYTES) {
-                ByteVector v = ByteVector.fromMemorySegment(SPECIES, ALL, in[c] + at, ORDER);
-                ByteVector low = v.and((byte) 0x0F);
-                ByteVector high = high(v);
-                sum0 = sum0.lanewise(VectorOperators.XOR, product(low, high, t));
-                sum1 = sum1.lanewise(VectorOperators.XOR, product(low, high, t + rowStride));
-                sum2 = sum2.lanewise(VectorOperators.XOR, product(low, high, t + 2 * rowStride));
-                sum3 = sum3.lanewise(VectorOperators.XOR, product(low, high, t + 3 * rowStride));
+                long p = in[c] + at;
+                ByteVector va = load(p);
+                ByteVector vb = load(p + LANES);
+                ByteVector la = va.and((byte) 0x0F);
+                ByteVector ha = high(va);
+                ByteVector lb = vb.and((byte) 0x0F);
+                ByteVector hb = high(vb);
+                ByteVector tl = load(t);
+                ByteVector th = load(t + LANES);
+                a0 = add(a0, la, ha, tl, th);
+                b0 = add(b0, lb, hb, tl, th);
+                tl = load(t + rowStride);
+                th = load(t + rowStride + LANES);
+                a1 = add(a1, la, ha, tl, th);
+                b1 = add(b1, lb, hb, tl, th);
+                tl = load(t + 2 * rowStride);
+                th = load(t + 2 * rowStride + LANES);
+                a2 = add(a2, la, ha, tl, th);
+                b2 = add(b2, lb, hb, tl, th);
+                tl = load(t + 3 * rowStride);
+                th = load(t + 3 * rowStride + LANES);
+                a3 = add(a3, la, ha, tl, th);
+                b3 = add(b3, lb, hb, tl, th);
             }
-            sum0.intoMemorySegment(ALL, out0 + at, ORDER);
-            sum1.intoMemorySegment(ALL, out1 + at, ORDER);
-            sum2.intoMemorySegment(ALL, out2 + at, ORDER);
-            sum3.intoMemorySegment(ALL, out3 + at, ORDER);
+            a0.intoMemorySegment(ALL, out0 + at, ORDER);
+            b0.intoMemorySegment(ALL, out0 + at + LANES, ORDER);
+            a1.intoMemorySegment(ALL, out1 + at, ORDER);
+            b1.intoMemorySegment(ALL, out1 + at + LANES, ORDER);
+            a2.intoMemorySegment(ALL, out2 + at, ORDER);
+            b2.intoMemorySegment(ALL, out2 + at + LANES, ORDER);
+            a3.intoMemorySegment(ALL, out3 + at, ORDER);
+            b3.intoMemorySegment(ALL, out3 + at + LANES, ORDER);
         }
     }
 
-    /** Two output rows at once; arguments as for {@link #dot4}. */
+    /** Two output rows at once, two vectors per iteration; arguments as for {@link #dot4}. */
     static void dot2(long[] in, int columns, long tables, long rowStride, long out0, long out1, long from,
             long to) {
-        for (long at = from; at < to; at += LANES) {
-            ByteVector sum0 = ByteVector.zero(SPECIES);
-            ByteVector sum1 = sum0;
+        for (long at = from; at < to; at += 2 * LANES) {
+            ByteVector a0 = ByteVector.zero(SPECIES);
+            ByteVector a1 = a0;
+            ByteVector b0 = a0;
+            ByteVector b1 = a0;
             long t = tables;
             for (int c = 0; c < columns; c++, t += TABLE_BYTES) {
-                ByteVector v = ByteVector.fromMemorySegment(SPECIES, ALL, in[c] + at, ORDER);
-                ByteVector low = v.and((byte) 0x0F);
-                ByteVector high = high(v);
-                sum0 = sum0.lanewise(VectorOperators.XOR, product(low, high, t));
-                sum1 = sum1.lanewise(VectorOperators.XOR, product(low, high, t + rowStride));
+                long p = in[c] + at;
+                ByteVector va = load(p);
+                ByteVector vb = load(p + LANES);
+                ByteVector la = va.and((byte) 0x0F);
+                ByteVector ha = high(va);
+                ByteVector lb = vb.and((byte) 0x0F);
+                ByteVector hb = high(vb);
+                ByteVector tl = load(t);
+                ByteVector th = load(t + LANES);
+                a0 = add(a0, la, ha, tl, th);
+                b0 = add(b0, lb, hb, tl, th);
+                tl = load(t + rowStride);
+                th = load(t + rowStride + LANES);
+                a1 = add(a1, la, ha, tl, th);
+                b1 = add(b1, lb, hb, tl, th);
             }
-            sum0.intoMemorySegment(ALL, out0 + at, ORDER);
-            sum1.intoMemorySegment(ALL, out1 + at, ORDER);
+            a0.intoMemorySegment(ALL, out0 + at, ORDER);
+            b0.intoMemorySegment(ALL, out0 + at + LANES, ORDER);
+            a1.intoMemorySegment(ALL, out1 + at, ORDER);
+            b1.intoMemorySegment(ALL, out1 + at + LANES, ORDER);
         }
     }
 
-    /** One output row; arguments as for {@link #dot4}. */
+    /**
+     * One output row, one vector per iteration; arguments as for {@link #dot4} except that
+     * [from, to) is a multiple of LANES (it also finishes the odd last vector of the pair loops).
+     */
     static void dot1(long[] in, int columns, long tables, long out0, long from, long to) {
         for (long at = from; at < to; at += LANES) {
             ByteVector sum0 = ByteVector.zero(SPECIES);
