@@ -15,9 +15,10 @@ import java.lang.ref.Reference;
  * a whole vector of bytes at once with {@code selectFrom} (one byte permute each).
  *
  * <p>Shards are processed in column chunks sized so the chunk of every input and output stays in
- * L2; within a chunk output rows are computed in groups of four (then two, then one), each input
- * vector loaded once per group, and each output byte stored once per chunk. Bytes beyond the last
- * full vector are finished with the scalar tables. Native segments take the fast loops of
+ * L2; within a chunk output rows are computed in groups of four (then three or two, then one),
+ * each input vector loaded once per group, two vectors per loop iteration, and each output byte
+ * stored once per chunk. An odd last vector is finished one row at a time, bytes beyond the last
+ * full vector with the scalar tables. Native segments take the fast loops of
  * {@link VectorLoops}; a call with any heap segment takes a slower, bounds-checked loop.
  */
 public final class VectorKernel implements Kernel {
@@ -99,6 +100,11 @@ public final class VectorKernel implements Kernel {
                 for (; r + 4 <= rows; r += 4) {
                     VectorLoops.dot4(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
                             out[r + 3], start, pairs);
+                }
+                if (r + 3 == rows) {
+                    VectorLoops.dot3(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
+                            start, pairs);
+                    r += 3;
                 }
                 for (; r + 2 <= rows; r += 2) {
                     VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, pairs);

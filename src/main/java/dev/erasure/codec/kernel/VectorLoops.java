@@ -120,6 +120,47 @@ final class VectorLoops {
         }
     }
 
+    /** Three output rows at once, two vectors per iteration; arguments as for {@link #dot4}. */
+    static void dot3(long[] in, int columns, long tables, long rowStride, long out0, long out1, long out2,
+            long from, long to) {
+        for (long at = from; at < to; at += 2 * LANES) {
+            ByteVector a0 = ByteVector.zero(SPECIES);
+            ByteVector a1 = a0;
+            ByteVector a2 = a0;
+            ByteVector b0 = a0;
+            ByteVector b1 = a0;
+            ByteVector b2 = a0;
+            long t = tables;
+            for (int c = 0; c < columns; c++, t += TABLE_BYTES) {
+                long p = in[c] + at;
+                ByteVector va = load(p);
+                ByteVector vb = load(p + LANES);
+                ByteVector la = va.and((byte) 0x0F);
+                ByteVector ha = high(va);
+                ByteVector lb = vb.and((byte) 0x0F);
+                ByteVector hb = high(vb);
+                ByteVector tl = load(t);
+                ByteVector th = load(t + LANES);
+                a0 = add(a0, la, ha, tl, th);
+                b0 = add(b0, lb, hb, tl, th);
+                tl = load(t + rowStride);
+                th = load(t + rowStride + LANES);
+                a1 = add(a1, la, ha, tl, th);
+                b1 = add(b1, lb, hb, tl, th);
+                tl = load(t + 2 * rowStride);
+                th = load(t + 2 * rowStride + LANES);
+                a2 = add(a2, la, ha, tl, th);
+                b2 = add(b2, lb, hb, tl, th);
+            }
+            a0.intoMemorySegment(ALL, out0 + at, ORDER);
+            b0.intoMemorySegment(ALL, out0 + at + LANES, ORDER);
+            a1.intoMemorySegment(ALL, out1 + at, ORDER);
+            b1.intoMemorySegment(ALL, out1 + at + LANES, ORDER);
+            a2.intoMemorySegment(ALL, out2 + at, ORDER);
+            b2.intoMemorySegment(ALL, out2 + at + LANES, ORDER);
+        }
+    }
+
     /** Two output rows at once, two vectors per iteration; arguments as for {@link #dot4}. */
     static void dot2(long[] in, int columns, long tables, long rowStride, long out0, long out1, long from,
             long to) {
