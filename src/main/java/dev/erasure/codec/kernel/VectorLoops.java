@@ -27,8 +27,42 @@ import jdk.incubator.vector.VectorSpecies;
  *       XOR of c * 0x80 for negative bytes, instead of two nibble lookups: 0.35-0.40 against 0.45
  *       for the nibble loop in the same window.</li>
  * </ul>
- * Still about 2x more time per byte than ISA-L's AVX-512 loop, which does the same split-nibble
- * lookups with vpshufb (Debian's ISA-L 2.30 has no GFNI code); see docs/benchmarks.md.
+ * <p>Second round, 2026-12-01, on a VM whose /proc/cpuinfo says "Intel(R) Xeon(R) Processor"
+ * (family 6 model 167, AVX-512 VBMI, GFNI, AMX; not the AMD machine above, so compare ratios only
+ * within a list). C2's code was read from {@code -XX:CompileCommand=print,...VectorLoops::dot4}
+ * (hex without hsdis) decoded with objdump; ratios are (10,4) 1 MiB vector/ISA-L from C on thread
+ * CPU time, from the LoopVariants harness (src/jmh/java) and CpuTimeComparison:
+ * <ul>
+ *   <li>what the one-vector loop compiled to: 51 instructions per column and 64 bytes (8 vpermb,
+ *       1 data + 8 table loads, 1 vpsrlq, 2 vpternlogd ANDs with the selectFrom index wrap folded
+ *       in, 4 vpternlogd three-way XORs, 6 zmm register copies, 7 vmovq of longs spilled to xmm
+ *       registers, a bounds check on the data address), and around the short column loop, once
+ *       per 64-byte step, a peeled first column plus loop predicates and cmov chains for the range
+ *       checks of the table loads: about 375 more. ISA-L's gf_4vect_dot_prod_avx512: 37 per column
+ *       (8 vpshufb, 8 vshufi64x2 table broadcasts, 8 vpxorq, ...) plus 13 per 64-byte step;</li>
+ *   <li>two vectors per iteration, each pair of tables loaded once for both, the scaffolding paid
+ *       once per 128 bytes (69 instructions per column and 128 bytes): encode 0.72-0.78 ->
+ *       0.96-1.06, reconstruct 0.67-0.75 -> 0.93-1.03 (old and new build in alternating
+ *       processes), harness 0.72-0.75 -> 0.86-1.04; kept ({@link #dot4}, {@link #dot3},
+ *       {@link #dot2});</li>
+ *   <li>a three-row loop instead of dot2 + dot1 for three rows: (6,3) 0.62-0.64 -> 0.89-0.91, kept;</li>
+ *   <li>negative: three or four vectors per iteration: C2 stops inlining the vector calls
+ *       (NodeCountInliningCutoff) and boxes every vector: 0.06-0.07;</li>
+ *   <li>tables grouped [column][row] so a column's four rows are at constant offsets: one vector
+ *       0.72-0.74 -> 0.76-0.79, with pairs 0.86-1.04 -> 0.88-1.07 in the same runs (median
+ *       difference +0.02, within the noise between runs); not kept;</li>
+ *   <li>negative: column loop bounded by {@code in.length} instead of {@code columns}: 0.85-1.02
+ *       against 0.86-1.04;</li>
+ *   <li>column-outer multiply-and-add (ISA-L's gf_vect_mad shape: the eight tables of a column in
+ *       registers for a whole chunk, outputs read and written once per column): 4-8 KiB chunks
+ *       0.91-1.08 against 0.95-0.99 for pairs in the same runs, no clear win; 16 KiB 0.78-0.81
+ *       (the five streams outgrow the 48 KiB L1D); not kept;</li>
+ *   <li>negative: ByteVector.SPECIES_256, run alone: 0.46-0.50. Two byte species in
+ *       one process also break the intrinsics of the other's loops (the 512-bit loop fell from
+ *       0.74 to 0.19), so keep one species.</li>
+ * </ul>
+ * Now about as fast as ISA-L's AVX-512 loop on this machine (Debian's ISA-L 2.30 has no GFNI
+ * code); see docs/benchmarks.md.
  * The fast methods address shards as absolute addresses in {@link #ALL}; they may only be called
  * for native segments whose bounds the caller has checked.
  */
