@@ -61,7 +61,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       one process also break the intrinsics of the other's loops (the 512-bit loop fell from
  *       0.74 to 0.19), so keep one species.</li>
  *   <li>{@code -XX:UseAVX=2} (C2 limited to AVX2, as on a CPU without AVX-512, where a 32-lane
- *       selectFrom has no single-instruction form): (10,4) 3.4-3.6 GB/s with the old loop, 3.5-3.6
+ *       selectFrom has no single-instruction form): (10,4) 3.4-3.6 GB/s with the old loop, 3.4-3.8
  *       with the new (no regression; (6,3) 3.7-3.8 -> 4.7-4.8). Forcing SPECIES_128 there: 5.1-5.4
  *       GB/s against 3.6-3.8 for the preferred 256-bit species in the same runs. A lead for
  *       AVX2-only hosts, not acted on: it needs a way to tell them from AVX-512 hosts and a real
