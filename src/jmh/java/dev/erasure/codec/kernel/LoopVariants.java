@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * byte against the scalar kernel.
  *
  * <p>Variants: {@code pairs} (the production loop: VectorLoops.dot4, two vectors per iteration,
- * odd vector by dot1), {@code single} (the loop before it, one vector per iteration),
+ * odd vector by dot1Single), {@code single} (the loop before it, one vector per iteration),
  * {@code triples} (three vectors; C2 gives up inlining: NodeCountInliningCutoff), {@code pairsLength}
  * (column loop bounded by {@code in.length}), {@code grouped} / {@code pairsGrouped} (tables laid
  * out [column][row] so the four rows' tables are at constant offsets), {@code mad4k..16k}
@@ -225,7 +225,7 @@ final class LoopVariants {
                 long pairs = e - (e - s) % (2 * L);
                 VectorLoops.dot4(in, k, rm, rowStride, out[0], out[1], out[2], out[3], s, pairs);
                 for (int r = 0; pairs < e && r < ROWS; r++) {
-                    VectorLoops.dot1(in, k, rm + r * rowStride, out[r], pairs, e);
+                    VectorLoops.dot1Single(in, k, rm + r * rowStride, out[r], pairs, e);
                 }
             }
         }));
@@ -235,7 +235,7 @@ final class LoopVariants {
                 long triples = e - (e - s) % (3 * L);
                 dot4x3(in, k, rm, rowStride, out[0], out[1], out[2], out[3], s, triples);
                 for (int r = 0; triples < e && r < ROWS; r++) {
-                    VectorLoops.dot1(in, k, rm + r * rowStride, out[r], triples, e);
+                    VectorLoops.dot1Single(in, k, rm + r * rowStride, out[r], triples, e);
                 }
             }
         }));
@@ -245,7 +245,7 @@ final class LoopVariants {
                 long pairs = e - (e - s) % (2 * L);
                 dot4Length(in, k, rm, rowStride, out[0], out[1], out[2], out[3], s, pairs);
                 for (int r = 0; pairs < e && r < ROWS; r++) {
-                    VectorLoops.dot1(in, k, rm + r * rowStride, out[r], pairs, e);
+                    VectorLoops.dot1Single(in, k, rm + r * rowStride, out[r], pairs, e);
                 }
             }
         }));

@@ -94,7 +94,7 @@ public final class VectorKernel implements Kernel {
             long tables = nativeTables.address();
             for (long start = from; start < to; start += chunkBytes) {
                 long end = Math.min(to, start + chunkBytes);
-                // the group loops take two vectors per iteration; an odd last vector goes to dot1
+                // the row loops take two vectors per iteration; an odd last vector goes to dot1Single
                 long pairs = end - (end - start) % (2 * LANES);
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
@@ -109,11 +109,11 @@ public final class VectorKernel implements Kernel {
                 for (; r + 2 <= rows; r += 2) {
                     VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, pairs);
                 }
-                for (int g = 0; pairs < end && g < r; g++) {
-                    VectorLoops.dot1(in, columns, tables + g * rowStride, out[g], pairs, end);
-                }
                 for (; r < rows; r++) {
-                    VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, end);
+                    VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, pairs);
+                }
+                for (int g = 0; pairs < end && g < rows; g++) {
+                    VectorLoops.dot1Single(in, columns, tables + g * rowStride, out[g], pairs, end);
                 }
             }
             Reference.reachabilityFence(nativeTables);
