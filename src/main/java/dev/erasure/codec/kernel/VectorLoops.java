@@ -44,7 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       once per 128 bytes (69 instructions per column and 128 bytes): encode 0.72-0.78 ->
  *       0.96-1.06, reconstruct 0.67-0.75 -> 0.93-1.03 (old and new build in alternating
  *       processes), harness 0.72-0.75 -> 0.86-1.04; kept ({@link #dot4}, {@link #dot3},
- *       {@link #dot2});</li>
+ *       {@link #dot2}, {@link #dot1});</li>
  *   <li>a three-row loop instead of dot2 + dot1 for three rows: (6,3) 0.62-0.64 -> 0.89-0.91, kept;</li>
  *   <li>{@link #dot1} on two vectors too (one row: one parity, or one lost shard to rebuild), the
  *       odd vector left to {@link #dot1Single}: (10,1) 0.88 -> 0.96-0.98, (4,1) 0.82-0.86 -> 0.98,
