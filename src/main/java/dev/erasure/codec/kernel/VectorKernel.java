@@ -15,9 +15,10 @@ import java.lang.ref.Reference;
  * a whole vector of bytes at once with {@code selectFrom} (one byte permute each).
  *
  * <p>Shards are processed in column chunks sized so the chunk of every input and output stays in
- * L2; within a chunk output rows are computed in groups of four (then two, then one), each input
- * vector loaded once per group, and each output byte stored once per chunk. Bytes beyond the last
- * full vector are finished with the scalar tables. Native segments take the fast loops of
+ * L2; within a chunk output rows are computed in groups of four (then three or two, then one),
+ * each input vector loaded once per group, two vectors per loop iteration, and each output byte
+ * stored once per chunk. An odd last vector is finished one row at a time, bytes beyond the last
+ * full vector with the scalar tables. Native segments take the fast loops of
  * {@link VectorLoops}; a call with any heap segment takes a slower, bounds-checked loop.
  */
 public final class VectorKernel implements Kernel {
@@ -58,7 +59,7 @@ public final class VectorKernel implements Kernel {
         }
         MemorySegment nativeTables = Arena.ofAuto().allocate(nibbleTables.length, 64);
         nativeTables.copyFrom(MemorySegment.ofArray(nibbleTables));
-        int chunk = Math.max(LANES, (CHUNK_BUDGET / (rows + columns)) / LANES * LANES);
+        int chunk = Math.max(2 * LANES, (CHUNK_BUDGET / (rows + columns)) / (2 * LANES) * (2 * LANES));
         return new VectorTables(rows, columns, nibbleTables, nativeTables,
                 new ScalarKernel().prepare(coefficients), chunk);
     }
@@ -93,16 +94,26 @@ public final class VectorKernel implements Kernel {
             long tables = nativeTables.address();
             for (long start = from; start < to; start += chunkBytes) {
                 long end = Math.min(to, start + chunkBytes);
+                // the row loops take two vectors per iteration; an odd last vector goes to dot1Single
+                long pairs = end - (end - start) % (2 * LANES);
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
                     VectorLoops.dot4(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
-                            out[r + 3], start, end);
+                            out[r + 3], start, pairs);
+                }
+                if (r + 3 == rows) {
+                    VectorLoops.dot3(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], out[r + 2],
+                            start, pairs);
+                    r += 3;
                 }
                 for (; r + 2 <= rows; r += 2) {
-                    VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, end);
+                    VectorLoops.dot2(in, columns, tables + r * rowStride, rowStride, out[r], out[r + 1], start, pairs);
                 }
                 for (; r < rows; r++) {
-                    VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, end);
+                    VectorLoops.dot1(in, columns, tables + r * rowStride, out[r], start, pairs);
+                }
+                for (int g = 0; pairs < end && g < rows; g++) {
+                    VectorLoops.dot1Single(in, columns, tables + g * rowStride, out[g], pairs, end);
                 }
             }
             Reference.reachabilityFence(nativeTables);
