@@ -161,16 +161,16 @@ final class JobExecutor implements AutoCloseable {
         if (task.state.get() != JobTask.QUEUED) {
             return; // cancelled during subscription: abandon() already gave everything back
         }
-        if (settings.runsInline(bytesCoded)) {
-            // A tiny job: the hand-off to a worker and back costs more than the work (docs/benchmarks.md).
+        // A tiny job runs here: the hand-off to a worker and back costs more than the work
+        // (docs/benchmarks.md); it needs no deadline timer and no queue slot.
+        boolean inline = settings.runsInline(bytesCoded);
+        if ((!inline && !scheduleDeadline(task)) || !accepting) {
+            // beginShutdown() ran meanwhile; awaitDrained() may already have seen an empty set.
+            removeRejected(task, JobRejectedException.Reason.SHUTTING_DOWN);
+        } else if (inline) {
             if (task.state.compareAndSet(JobTask.QUEUED, JobTask.RUNNING)) {
                 run(task, false);
             }
-            return;
-        }
-        if (!scheduleDeadline(task) || !accepting) {
-            // beginShutdown() ran meanwhile; awaitDrained() may already have seen an empty set.
-            removeRejected(task, JobRejectedException.Reason.SHUTTING_DOWN);
         } else if (!queue.offer(task)) {
             removeRejected(task, JobRejectedException.Reason.QUEUE_FULL);
         }
