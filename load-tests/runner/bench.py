@@ -190,12 +190,16 @@ def start_handoff_service(args, raw_dir, workdir):
     handoff = Service(REPO, os.path.join(raw_dir, "service-handoff.log"), ["-Derasure.jobs.inline-max-bytes=0"])
     print(f"starting a second service with erasure.jobs.inline-max-bytes=0 on {handoff.url}", flush=True)
     handoff.start()
-    prep = sc.Preparer(handoff.url, workdir, args.k, args.m, args.codec, seed=11)
-    warm = sc.Scenario("warm_handoff", "", 0)
-    for size in args.sweep:
-        warm.lines += prep.encode(f"warm_handoff_{size}", size, "").lines
-    run_wrk(handoff.url, warm.write_manifest(os.path.join(workdir, "warm-handoff.manifest")), args.sweep_level,
-            args.warmup, os.path.join(raw_dir, "warm-up-handoff.txt"))
+    try:
+        prep = sc.Preparer(handoff.url, workdir, args.k, args.m, args.codec, seed=11)
+        warm = sc.Scenario("warm_handoff", "", 0)
+        for size in args.sweep:
+            warm.lines += prep.encode(f"warm_handoff_{size}", size, "").lines
+        run_wrk(handoff.url, warm.write_manifest(os.path.join(workdir, "warm-handoff.manifest")), args.sweep_level,
+                args.warmup, os.path.join(raw_dir, "warm-up-handoff.txt"))
+    except BaseException:
+        handoff.stop()  # the caller only stops what this function returned
+        raise
     return handoff
 
 
