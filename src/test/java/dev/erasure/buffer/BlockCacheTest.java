@@ -47,6 +47,42 @@ class BlockCacheTest {
     }
 
     @Test
+    void aFullCache_makesRoomForASmallBlockByFreeingOneLargerBlock() {
+        BlockCache cache = new BlockCache(4 * MiB);
+        BlockCache.Block[] big = {cache.take(2 * MiB), cache.take(2 * MiB)};
+        BlockCache.Block small = cache.take(16 * KiB);
+        BlockCache.Block alsoSmall = cache.take(16 * KiB);
+        cache.give(big[0]);
+        cache.give(big[1]);
+        assertThat(cache.idleBytes()).as("full").isEqualTo(4 * MiB);
+
+        cache.give(small);
+        cache.give(alsoSmall);
+
+        assertThat(cache.idleBlocks(16 * KiB)).as("both small blocks kept").isEqualTo(2);
+        assertThat(cache.idleBlocks(2 * MiB)).as("one big block freed for them").isEqualTo(1);
+        assertThat(cache.idleBytes()).isEqualTo(2 * MiB + 32 * KiB);
+        cache.close();
+        assertThat(cache.idleBytes()).isZero();
+    }
+
+    @Test
+    void aFullCache_ofSmallerBlocksOnly_freesTheIncomingBlock() {
+        BlockCache cache = new BlockCache(32 * KiB);
+        BlockCache.Block[] small = {cache.take(16 * KiB), cache.take(16 * KiB)};
+        BlockCache.Block big = cache.take(32 * KiB);
+        cache.give(small[0]);
+        cache.give(small[1]);
+
+        cache.give(big);
+
+        assertThat(cache.idleBlocks(16 * KiB)).as("small blocks are not freed for a bigger one").isEqualTo(2);
+        assertThat(cache.idleBlocks(32 * KiB)).isZero();
+        assertThat(big.memory.scope().isAlive()).as("the incoming block is freed").isFalse();
+        cache.close();
+    }
+
+    @Test
     void blocksAboveTheLargestCachedSize_haveTheirExactAlignedSize() {
         assertThat(BlockCache.blockSize(BlockCache.MAX_CACHED_BLOCK + 1, 0)).isEqualTo(BlockCache.MAX_CACHED_BLOCK + 64);
     }
