@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #release()} returns true only for the call that freed the memory. A release after that
  *       (double release), a {@link #retain()} or an {@link #allocate(long)} throws
  *       {@link IllegalStateException}.</li>
- *   <li>Every segment handed out is bound to a shared {@link Arena} of this job: once the memory is
- *       freed, any access to such a segment throws {@link IllegalStateException} instead of reading
- *       freed memory (use after free cannot corrupt the process). A pool built with
+ *   <li>Every segment handed out is bound to a shared {@link Arena} that this job shares with the
+ *       jobs of its generation ({@link SharedScopes}): once the memory is freed, an access to such a
+ *       segment reads only this job's old bytes until the last job of the generation is freed, and
+ *       throws {@link IllegalStateException} from then on; the memory is not reused before that (use
+ *       after free cannot corrupt another job or the process). A pool built with
  *       {@code checkedSegments = false} skips this scope, and with it the detection.</li>
  *   <li>{@link NativeMemoryPool#close()} frees arenas still open whatever their count ("reclaims" them,
  *       reported as a leak). A later {@link #release()} of a reclaimed arena is then a harmless no-op
@@ -43,8 +45,11 @@ public final class JobArena {
     private final NativeMemoryPool pool;
     private final Throwable openedAt;
     private final AtomicInteger refCount = new AtomicInteger(1);
-    /** The scope of every segment handed out, or null when the pool hands out unchecked segments. */
-    private final Arena scope;
+    private final boolean checkedSegments;
+    /** Guarded by {@code this}: the generation whose scope every segment has; set by the first allocation. */
+    private SharedScopes.Generation generation;
+    /** Guarded by {@code this}: {@code generation.scope}, or null (unchecked, or nothing allocated yet). */
+    private Arena scope;
     /** Guarded by {@code this}. */
     private boolean live = true;
     /** Guarded by {@code this}: blocks held, the last one being carved. */
@@ -58,7 +63,7 @@ public final class JobArena {
     JobArena(NativeMemoryPool pool, Throwable openedAt, boolean checkedSegments) {
         this.pool = pool;
         this.openedAt = openedAt;
-        this.scope = checkedSegments ? Arena.ofShared() : null;
+        this.checkedSegments = checkedSegments;
     }
 
     /**
@@ -90,6 +95,10 @@ public final class JobArena {
         }
         checkLive("allocate");
         long charged = alignUp(bytes);
+        if (checkedSegments && scope == null) {
+            generation = pool.joinScope(charged);
+            scope = generation.scope;
+        }
         if (charged == 0) {
             return scope == null ? MemorySegment.NULL : MemorySegment.NULL.reinterpret(scope, null);
         }
@@ -201,8 +210,11 @@ public final class JobArena {
     }
 
     /**
-     * Invalidates every segment (closing the shared scope waits until no thread is accessing one),
-     * then gives the blocks back to the pool. Returns the bytes freed, or -1 if already freed.
+     * Gives the blocks back to the pool, which parks them in this arena's generation until its scope
+     * is closed (see {@link SharedScopes}). Returns the bytes freed, or -1 if already freed.
+     *
+     * @throws IllegalStateException if closing the generation's scope found a thread still inside a
+     *     native call on one of its segments (its blocks then stay mapped and are never reused)
      */
     private synchronized long free() {
         if (!live) {
@@ -214,17 +226,7 @@ public final class JobArena {
         blocks.clear();
         heldBytes = 0;
         allocatedBytes = 0;
-        try {
-            if (scope != null) {
-                scope.close();
-            }
-        } catch (IllegalStateException e) {
-            // A thread is still inside a native call on one of the segments: keep the blocks mapped
-            // (never reuse memory that may be read) and account them as gone.
-            pool.arenaFreed(this, bytes, List.of());
-            throw e;
-        }
-        pool.arenaFreed(this, bytes, returned);
+        pool.arenaFreed(this, generation, bytes, returned);
         return bytes;
     }
 

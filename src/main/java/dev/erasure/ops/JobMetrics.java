@@ -7,6 +7,7 @@ import dev.erasure.job.JobService;
 import dev.erasure.job.Operation;
 import dev.erasure.job.Outcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -89,6 +90,10 @@ public final class JobMetrics implements JobListener {
                 .description("Worker threads started").register(registry);
         Gauge.builder("erasure.native.bytes.in.use", pool, NativeMemoryPool::bytesInUse).strongReference(true)
                 .description("Native bytes held by job arenas").register(registry);
+        Gauge.builder("erasure.native.bytes.parked", pool, NativeMemoryPool::bytesParked).strongReference(true)
+                .description("Native bytes of freed job arenas waiting for their scope generation to close").register(registry);
+        FunctionCounter.builder("erasure.native.scope.closes", pool, NativeMemoryPool::scopeCloses)
+                .description("Scope generations closed (one JVM thread handshake each)").register(registry);
         Gauge.builder("erasure.native.budget.bytes", pool, NativeMemoryPool::budgetBytes).strongReference(true)
                 .description("Native memory budget (erasure.buffer.budget)").register(registry);
         Gauge.builder("erasure.kernel.info", () -> 1).tags("kernel", kernel)

@@ -1,0 +1,219 @@
+package dev.erasure.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Arenas share the scope of their generation (SharedScopes): one thread handshake per generation,
+ * freed memory parked, never reused while a segment of it can still be read, and every segment
+ * invalid once its generation is closed.
+ */
+class SharedScopesTest {
+
+    /** 64 MiB: a generation seals at 4 MiB parked, first allocations of 1 MiB get their own scope. */
+    private static final long BUDGET = 64L << 20;
+
+    /** Generations never seal by age here, so the handshakes can be counted exactly. */
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    private final NativeMemoryPool pool = new NativeMemoryPool(BUDGET, false, true, NEVER);
+
+    @AfterEach
+    void noLeaks() {
+        NativeMemoryLeakCheck.assertNoLeaks(pool);
+    }
+
+    @Test
+    void aFreedArenasSegment_keepsItsOwnBytes_isNotReused_andThrowsOnceItsGenerationIsClosed() {
+        long closesBefore = pool.scopeCloses();
+        JobArena first = pool.open();
+        JobArena second = pool.open();
+        MemorySegment freed = first.allocate(1000);
+        freed.fill((byte) 7);
+        second.allocate(1000);
+        first.release();
+
+        assertThat(freed.get(ValueLayout.JAVA_BYTE, 999)).as("its own job's bytes, until the scope closes").isEqualTo((byte) 7);
+        assertThat(pool.bytesParked()).isEqualTo(BlockCache.MIN_BLOCK);
+        assertThat(pool.bytesInUse()).as("parked blocks are not in use by a job").isEqualTo(BlockCache.MIN_BLOCK);
+
+        JobArena third = pool.open();
+        MemorySegment next = third.allocate(1000);
+        assertThat(next.address()).as("a parked block is not handed to another job").isNotEqualTo(freed.address());
+        second.release();
+        third.release();
+        pool.settleScopes();
+
+        assertThatThrownBy(() -> freed.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> next.fill((byte) 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(pool.bytesParked()).isZero();
+        assertThat(pool.bytesInUse()).isZero();
+        assertThat(pool.bytesCached()).as("the three blocks, back for reuse").isEqualTo(3 * BlockCache.MIN_BLOCK);
+        assertThat(pool.scopeCloses() - closesBefore).as("one handshake for the three arenas").isEqualTo(1);
+    }
+
+    @Test
+    void manyJobsInARow_shareFewScopes() {
+        long closesBefore = pool.scopeCloses();
+        int jobs = 1000;
+        for (int i = 0; i < jobs; i++) {
+            JobArena arena = pool.open();
+            arena.allocate(5000).fill((byte) i);
+            arena.release();
+        }
+        assertThat(pool.scopeCloses() - closesBefore).as("generations sealed by count, each closed with its last arena")
+                .isEqualTo(jobs / SharedScopes.MAX_ARENAS);
+        pool.settleScopes();
+
+        assertThat(pool.scopeCloses() - closesBefore).as("and the last, partly filled one")
+                .isEqualTo((jobs + SharedScopes.MAX_ARENAS - 1) / SharedScopes.MAX_ARENAS);
+        assertThat(pool.bytesParked()).isZero();
+    }
+
+    @Test
+    void aBigFirstAllocation_getsAScopeOfItsOwn_soItsMemoryIsNeverHeldBack() {
+        JobArena small = pool.open();
+        small.allocate(64);
+        JobArena big = pool.open();
+        MemorySegment segment = big.allocate(2L << 20);
+        big.release();
+
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0)).as("closed with the arena")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(pool.bytesParked()).isZero();
+        assertThat(pool.bytesCached()).isEqualTo(2L << 20);
+        small.release();
+    }
+
+    @Test
+    void parkedBytesCountAgainstTheBudget_andGoBackWhenTheGenerationCloses() {
+        NativeMemoryPool pool = new NativeMemoryPool(256 * 1024, false, true, NEVER); // parks 16K per generation at most
+        JobArena holder = pool.open();
+        holder.allocate(64);
+        JobArena quick = pool.open();
+        quick.allocate(64);
+        quick.release(); // 16 KiB parked: the generation is sealed, but holder keeps it open
+        JobArena big = pool.open();
+        big.allocate(128 * 1024);
+
+        JobArena refused = pool.open();
+        assertThatThrownBy(() -> refused.allocate(128 * 1024))
+                .isInstanceOfSatisfying(MemoryBudgetExceededException.class,
+                        e -> assertThat(e.inUse()).as("in use plus parked").isEqualTo(160 * 1024));
+        holder.release(); // the generation's last arena: its scope closes, the parked block goes back
+        assertThat(pool.bytesParked()).isZero();
+        refused.allocate(64 * 1024);
+
+        refused.release();
+        big.release();
+        NativeMemoryLeakCheck.assertNoLeaks(pool);
+    }
+
+    @Test
+    void aQuietPool_closesItsGenerationWithoutAnyCall() throws InterruptedException {
+        NativeMemoryPool pool = new NativeMemoryPool(BUDGET, false); // the default age
+        JobArena arena = pool.open();
+        MemorySegment segment = arena.allocate(100);
+        arena.release();
+        assertThat(pool.bytesParked()).isEqualTo(BlockCache.MIN_BLOCK);
+
+        // The reaper closes idle generations every SCOPE_MAX_AGE; bounded wait, not a timing assertion.
+        for (int i = 0; i < 1000 && pool.bytesParked() != 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(pool.bytesParked()).isZero();
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        NativeMemoryLeakCheck.assertNoLeaks(pool);
+    }
+
+    @Test
+    void close_closesEveryGeneration_andReportsOnlyTheLiveArenas() {
+        NativeMemoryPool pool = new NativeMemoryPool(BUDGET, false, true, NEVER);
+        JobArena leaked = pool.open();
+        MemorySegment live = leaked.allocate(100);
+        JobArena freed = pool.open();
+        MemorySegment parked = freed.allocate(100);
+        freed.release();
+
+        LeakReport report = pool.close();
+
+        assertThat(report).isEqualTo(new LeakReport(1, BlockCache.MIN_BLOCK, List.of()));
+        assertThatThrownBy(() -> live.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> parked.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(pool.bytesParked()).isZero();
+        assertThat(pool.bytesInUse()).isZero();
+        assertThat(pool.bytesCached()).isZero();
+    }
+
+    @Test
+    void concurrentJobs_neverSeeAnotherJobsBytes_andEverySegmentIsInvalidAtTheEnd() throws Exception {
+        int threads = 4;
+        int jobsPerThread = 500;
+        ConcurrentLinkedQueue<MemorySegment> freedSegments = new ConcurrentLinkedQueue<>();
+        AtomicInteger corrupted = new AtomicInteger();
+        AtomicInteger readAfterFree = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(Thread.ofPlatform().start(() -> {
+                awaitQuietly(start);
+                List<MemorySegment> mine = new ArrayList<>();
+                for (int i = 0; i < jobsPerThread; i++) {
+                    byte tag = (byte) (thread * 64 + i % 64);
+                    JobArena arena = pool.open();
+                    MemorySegment segment = arena.allocateUninitialized(3000 + i % 7 * 1000);
+                    segment.fill(tag);
+                    Thread.yield();
+                    if (segment.get(ValueLayout.JAVA_BYTE, segment.byteSize() - 1) != tag) {
+                        corrupted.incrementAndGet();
+                    }
+                    arena.release();
+                    mine.add(segment);
+                    // A stale read of an earlier job of this thread: its own bytes, or an exception.
+                    MemorySegment earlier = mine.get(i / 2);
+                    try {
+                        byte seen = earlier.get(ValueLayout.JAVA_BYTE, 0);
+                        if (seen != (byte) (thread * 64 + (i / 2) % 64)) {
+                            corrupted.incrementAndGet();
+                        }
+                        readAfterFree.incrementAndGet();
+                    } catch (IllegalStateException closed) {
+                        // its generation is closed: the detection of use after free
+                    }
+                }
+                freedSegments.addAll(mine);
+            }));
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        pool.settleScopes();
+
+        assertThat(corrupted).as("a job saw bytes of another job").hasValue(0);
+        assertThat(freedSegments).hasSize(threads * jobsPerThread).allSatisfy(segment ->
+                assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class));
+        assertThat(pool.bytesParked()).isZero();
+        assertThat(pool.bytesInUse()).isZero();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
