@@ -69,6 +69,14 @@ final class Exchange {
         return arena;
     }
 
+    /** The job's arena opened by {@link #arena(NativeMemoryPool)}; the exchange holds it until the response ends. */
+    JobArena arena() {
+        if (arena == null) {
+            throw new IllegalStateException("no arena opened for this exchange");
+        }
+        return arena;
+    }
+
     /**
      * The declared Content-Length, or -1 when absent (chunked).
      *

@@ -166,7 +166,7 @@ final class ShardSetEndpoints {
             response.putHeader("Content-Type", MediaTypes.JSON);
             exchange.end(body);
         } else {
-            exchange.end(ShardSetWriter.multipart(response, indexes, shards));
+            exchange.end(ShardSetWriter.multipart(response, indexes, shards, exchange.arena()));
         }
     }
 }
