@@ -121,6 +121,35 @@ class SharedScopesTest {
     }
 
     @Test
+    void longLivedArenas_cannotMakeParkedMemoryGrow_pastTheFallbackLimit() {
+        // 1 MiB budget: a generation seals at 64 KiB parked; at 128 KiB parked in all, new arenas
+        // get scopes of their own. Each round, a slow arena (an upload that never ends) joins the
+        // current generation and four quick jobs fill it up: without the fallback every round would
+        // park 64 KiB for good and the budget would run out after 16 rounds.
+        long budget = 1 << 20;
+        NativeMemoryPool pool = new NativeMemoryPool(budget, false, true, NEVER);
+        List<JobArena> slow = new ArrayList<>();
+        long peakParked = 0;
+        for (int round = 0; round < 40; round++) {
+            JobArena holder = pool.open();
+            holder.allocate(64);
+            slow.add(holder);
+            for (int quick = 0; quick < 4; quick++) {
+                JobArena job = pool.open();
+                job.allocate(64); // one 16 KiB block each
+                job.release();
+                peakParked = Math.max(peakParked, pool.bytesParked());
+            }
+        }
+        assertThat(peakParked).as("parked at most the fallback limit plus one generation's").isLessThanOrEqualTo(budget / 8 + budget / 16);
+        assertThat(pool.bytesInUse() + pool.bytesParked()).as("40 slow arenas of 16 KiB and the parked rest fit")
+                .isLessThanOrEqualTo(budget);
+        slow.forEach(JobArena::release);
+        assertThat(pool.bytesParked()).isZero();
+        NativeMemoryLeakCheck.assertNoLeaks(pool);
+    }
+
+    @Test
     void aQuietPool_closesItsGenerationWithoutAnyCall() throws InterruptedException {
         NativeMemoryPool pool = new NativeMemoryPool(BUDGET, false); // the default age
         JobArena arena = pool.open();
