@@ -88,6 +88,8 @@ class OpsEndpointsTest {
                 "erasure_queue_depth 0.0",
                 "erasure_busy_workers 0.0",
                 "erasure_native_bytes_in_use ",
+                "erasure_native_bytes_parked ",
+                "erasure_native_scope_closes_total ",
                 "erasure_native_budget_bytes 5.36870912E8",
                 "erasure_kernel_info{kernel=\"" + kernel + "\"} 1.0");
     }
@@ -105,6 +107,7 @@ class OpsEndpointsTest {
         String success = "erasure_jobs_total{op=\"encode\",outcome=\"success\"}";
         double jobsBefore = scrape(success);
         double bytesBefore = scrape("erasure_bytes_coded_total");
+        double scopesBefore = scrape("erasure_native_scope_closes_total");
         JobArena arena = pool.open();
         try {
             MemorySegment[] shards = new MemorySegment[6];
@@ -120,6 +123,22 @@ class OpsEndpointsTest {
         assertThat(scrape(success)).isEqualTo(jobsBefore + 1);
         assertThat(scrape("erasure_bytes_coded_total")).isEqualTo(bytesBefore + 6 * 1024);
         assertThat(scrape("erasure_native_bytes_in_use")).isZero();
+        // The arena's blocks stay parked until its scope generation is closed, by the pool's reaper
+        // when nothing else runs (bounded wait, not a timing assertion).
+        for (int i = 0; i < 500 && (scrape("erasure_native_bytes_parked") != 0
+                || scrape("erasure_native_scope_closes_total") <= scopesBefore); i++) {
+            sleepQuietly(10);
+        }
+        assertThat(scrape("erasure_native_bytes_parked")).isZero();
+        assertThat(scrape("erasure_native_scope_closes_total")).isGreaterThan(scopesBefore);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
