@@ -1,12 +1,12 @@
 package dev.erasure.api;
 
+import dev.erasure.buffer.JobArena;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import dev.erasure.buffer.JobArena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -64,21 +64,19 @@ final class ShardSetWriter {
     static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
         String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         String[] heads = new String[indexes.length + 1];
-        long length = 0;
+        long headerBytes = 0;
+        long shardBytes = 0;
         for (int p = 0; p < indexes.length; p++) {
             heads[p] = (p == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/octet-stream\r\n"
                     + "Shard-Index: " + indexes[p] + "\r\nShard-CRC32C: " + Checksums.hex(Checksums.crc32c(shards[p]))
                     + "\r\n\r\n";
-            length += heads[p].length() + shards[p].byteSize();
+            headerBytes += heads[p].length();
+            shardBytes += shards[p].byteSize();
         }
         heads[indexes.length] = (indexes.length == 0 ? "" : "\r\n") + "--" + boundary + "--\r\n";
-        length += heads[indexes.length].length();
+        headerBytes += heads[indexes.length].length();
         response.putHeader("Content-Type", MediaTypes.MULTIPART_MIXED + "; boundary=" + boundary)
-                .putHeader("Content-Length", Long.toString(length));
-        long headerBytes = 0;
-        for (String head : heads) {
-            headerBytes += head.length();
-        }
+                .putHeader("Content-Length", Long.toString(headerBytes + shardBytes));
         MemorySegment headers = arena.allocateUninitialized(headerBytes);
         ByteBuf[] pieces = new ByteBuf[2 * indexes.length + 1];
         long offset = 0;

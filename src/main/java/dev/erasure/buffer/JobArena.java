@@ -46,10 +46,11 @@ public final class JobArena {
     private final Throwable openedAt;
     private final AtomicInteger refCount = new AtomicInteger(1);
     private final boolean checkedSegments;
-    /** Guarded by {@code this}: the generation whose scope every segment has; set by the first allocation. */
+    /**
+     * Guarded by {@code this}: the generation whose scope every segment has; set by the first
+     * allocation, null when unchecked or nothing was allocated yet.
+     */
     private SharedScopes.Generation generation;
-    /** Guarded by {@code this}: {@code generation.scope}, or null (unchecked, or nothing allocated yet). */
-    private Arena scope;
     /** Guarded by {@code this}. */
     private boolean live = true;
     /** Guarded by {@code this}: blocks held, the last one being carved. */
@@ -95,10 +96,10 @@ public final class JobArena {
         }
         checkLive("allocate");
         long charged = alignUp(bytes);
-        if (checkedSegments && scope == null) {
+        if (checkedSegments && generation == null) {
             generation = pool.joinScope(charged);
-            scope = generation.scope;
         }
+        Arena scope = generation == null ? null : generation.scope;
         if (charged == 0) {
             return scope == null ? MemorySegment.NULL : MemorySegment.NULL.reinterpret(scope, null);
         }
