@@ -29,6 +29,26 @@ public enum CodecKind {
     }
 
     /**
+     * Checks that k data and m parity shards are a shape this code can carry.
+     *
+     * @throws InvalidShapeException naming the rule and the values received
+     */
+    public void checkShape(int dataShards, int parityShards) {
+        ShardChecks.shape(dataShards, parityShards);
+    }
+
+    /** Every shard size of this code is a multiple of this many bytes. */
+    public int shardSizeMultiple() {
+        return 1;
+    }
+
+    /** {@code size} rounded up to {@link #shardSizeMultiple()}. */
+    public long roundShardSize(long size) {
+        int multiple = shardSizeMultiple();
+        return (size + multiple - 1) / multiple * multiple;
+    }
+
+    /**
      * Parses a wire name.
      *
      * @throws IllegalArgumentException naming the accepted values and the value received

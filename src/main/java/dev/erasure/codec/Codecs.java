@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A bounded, thread-safe cache of {@link ReedSolomon} instances by (kind, dataShards, parityShards),
+ * A bounded, thread-safe cache of {@link ErasureCode}s by {@link StripeShape},
  * all on one kernel. Building a code computes its matrices, so repeated shapes reuse them.
  *
  * <p>When more than {@code capacity} shapes have been used, the least recently used one is dropped
@@ -15,12 +15,9 @@ import java.util.Objects;
  */
 public final class Codecs {
 
-    private record Shape(CodecKind kind, int dataShards, int parityShards) {
-    }
-
     private final Kernel kernel;
     private final int capacity;
-    private final LinkedHashMap<Shape, ReedSolomon> cache;
+    private final LinkedHashMap<StripeShape, ErasureCode> cache;
 
     /**
      * @param kernel the kernel every code computes with
@@ -35,7 +32,7 @@ public final class Codecs {
         this.capacity = capacity;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Shape, ReedSolomon> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<StripeShape, ErasureCode> eldest) {
                 return size() > Codecs.this.capacity;
             }
         };
@@ -43,24 +40,25 @@ public final class Codecs {
 
     /**
      * The code for a shape, built on first use. Thread-safe.
-     *
-     * @throws InvalidShapeException for an out-of-range shape
      */
-    public ReedSolomon get(CodecKind kind, int dataShards, int parityShards) {
-        Objects.requireNonNull(kind, "kind");
-        ShardChecks.shape(dataShards, parityShards);
-        Shape shape = new Shape(kind, dataShards, parityShards);
+    public ErasureCode get(StripeShape shape) {
+        Objects.requireNonNull(shape, "shape");
         synchronized (cache) {
-            ReedSolomon cached = cache.get(shape);
+            ErasureCode cached = cache.get(shape);
             if (cached != null) {
                 return cached;
             }
         }
-        ReedSolomon built = ReedSolomon.create(kind, dataShards, parityShards, kernel);
+        ErasureCode built = create(shape);
         synchronized (cache) {
-            ReedSolomon raced = cache.putIfAbsent(shape, built);
+            ErasureCode raced = cache.putIfAbsent(shape, built);
             return raced != null ? raced : built;
         }
+    }
+
+    /** Builds the code of one shape: the family is chosen by the shape's kind. */
+    private ErasureCode create(StripeShape shape) {
+        return ReedSolomon.create(shape.kind(), shape.dataShards(), shape.parityShards(), kernel);
     }
 
     /** The kernel shared by every code of this cache. */

@@ -28,7 +28,7 @@ import java.util.Arrays;
  * {@code present = {t, f, t, t, f, t}} rebuilds both from shards 0, 2, 3 and 5 (see
  * {@code docs/codec.md}); losing three shards raises {@link TooFewShardsException}.
  */
-public final class ReedSolomon {
+public final class ReedSolomon implements ErasureCode {
 
     /** Bytes of each shard processed between two checks of the cancel signal. */
     public static final int CANCEL_CHUNK = 256 * 1024;
@@ -74,6 +74,11 @@ public final class ReedSolomon {
         return new ReedSolomon(kind, dataShards, parityShards, kernel);
     }
 
+    @Override
+    public StripeShape shape() {
+        return new StripeShape(kind, dataShards, parityShards);
+    }
+
     public CodecKind kind() {
         return kind;
     }
@@ -103,6 +108,7 @@ public final class ReedSolomon {
      * @throws ShardSizeMismatchException if the shards differ in size or one is empty
      * @throws CodingCancelledException if {@code cancel} was raised (parity then partly written)
      */
+    @Override
     public void encode(MemorySegment[] shards, CancelSignal cancel) {
         ShardChecks.arrayLength("shards", shards.length, totalShards());
         ShardChecks.noneNull(shards, 0, totalShards(), "encode");
@@ -128,6 +134,7 @@ public final class ReedSolomon {
      * @throws ShardSizeMismatchException if the non-null shards differ in size or one is empty
      * @throws CodingCancelledException if {@code cancel} was raised (rebuilt shards partly written)
      */
+    @Override
     public void reconstruct(MemorySegment[] shards, boolean[] present, CancelSignal cancel) {
         ShardChecks.arrayLength("shards", shards.length, totalShards());
         ShardChecks.arrayLength("present", present.length, totalShards());
@@ -164,6 +171,7 @@ public final class ReedSolomon {
      * @throws ShardSizeMismatchException if the shards differ in size or one is empty
      * @throws CodingCancelledException if {@code cancel} was raised
      */
+    @Override
     public int[] verify(MemorySegment[] shards, CancelSignal cancel) {
         ShardChecks.arrayLength("shards", shards.length, totalShards());
         ShardChecks.noneNull(shards, 0, totalShards(), "verify");

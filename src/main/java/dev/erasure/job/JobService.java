@@ -4,8 +4,9 @@ import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.Codecs;
 import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
-import dev.erasure.codec.ReedSolomon;
+import dev.erasure.codec.ErasureCode;
 import dev.erasure.codec.ShardSizeMismatchException;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.TooFewShardsException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private void runCoding(StripeJob job, CancelSignal cancel) {
-        ReedSolomon codec = codec(job);
+        ErasureCode codec = codec(job);
         switch (job.op()) {
             case ENCODE, PARITY -> codec.encode(job.shards(), cancel);
             case DECODE, RECONSTRUCT -> codec.reconstruct(job.shards(), job.present(), cancel);
@@ -135,8 +136,8 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private ReedSolomon codec(StripeJob job) {
-        return codecs.get(job.kind(), job.dataShards(), job.parityShards());
+    private ErasureCode codec(StripeJob job) {
+        return codecs.get(new StripeShape(job.kind(), job.dataShards(), job.parityShards()));
     }
 
     static Outcome classify(Throwable failure) {

@@ -11,28 +11,28 @@ class CodecsTest {
     @Test
     void get_sameShapeTwice_returnsSameInstance() {
         Codecs codecs = new Codecs(new ScalarKernel(), 4);
-        ReedSolomon first = codecs.get(CodecKind.RS_CAUCHY, 10, 4);
-        assertThat(codecs.get(CodecKind.RS_CAUCHY, 10, 4)).isSameAs(first);
-        assertThat(codecs.get(CodecKind.RS_VANDERMONDE, 10, 4)).isNotSameAs(first);
-        assertThat(first.kernel()).isSameAs(codecs.kernel());
+        ErasureCode first = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 10, 4));
+        assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 10, 4))).isSameAs(first);
+        assertThat(codecs.get(new StripeShape(CodecKind.RS_VANDERMONDE, 10, 4))).isNotSameAs(first);
+        assertThat(((ReedSolomon) first).kernel()).isSameAs(codecs.kernel());
     }
 
     @Test
     void get_moreShapesThanCapacity_dropsLeastRecentlyUsed() {
         Codecs codecs = new Codecs(new ScalarKernel(), 2);
-        ReedSolomon a = codecs.get(CodecKind.RS_CAUCHY, 2, 1);
-        ReedSolomon b = codecs.get(CodecKind.RS_CAUCHY, 3, 1);
-        assertThat(codecs.get(CodecKind.RS_CAUCHY, 2, 1)).isSameAs(a);
-        codecs.get(CodecKind.RS_CAUCHY, 4, 1);
+        ErasureCode a = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 2, 1));
+        ErasureCode b = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 3, 1));
+        assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 2, 1))).isSameAs(a);
+        codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 4, 1));
         assertThat(codecs.size()).isEqualTo(2);
-        assertThat(codecs.get(CodecKind.RS_CAUCHY, 2, 1)).isSameAs(a);
-        assertThat(codecs.get(CodecKind.RS_CAUCHY, 3, 1)).isNotSameAs(b);
+        assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 2, 1))).isSameAs(a);
+        assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 3, 1))).isNotSameAs(b);
     }
 
     @Test
     void get_invalidShape_throwsInvalidShape() {
         Codecs codecs = new Codecs(new ScalarKernel(), 2);
-        assertThatThrownBy(() -> codecs.get(CodecKind.RS_CAUCHY, 250, 7))
+        assertThatThrownBy(() -> codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 250, 7)))
                 .isInstanceOf(InvalidShapeException.class)
                 .hasMessage("k + m must be <= 256 (got 257)");
     }

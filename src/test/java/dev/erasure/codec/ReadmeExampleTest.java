@@ -19,7 +19,7 @@ class ReadmeExampleTest {
         // EXAMPLE-START
         KernelSelector.Choice choice = KernelSelector.select("auto");   // isal, else vector, else scalar
         Codecs codecs = new Codecs(choice.kernel(), 16);
-        ReedSolomon codec = codecs.get(CodecKind.RS_VANDERMONDE, 4, 2);  // 4 data + 2 parity shards
+        ErasureCode codec = codecs.get(new StripeShape(CodecKind.RS_VANDERMONDE, 4, 2)); // 4 data + 2 parity
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment object = arena.allocate(4 * 1024);               // the object, already split:
             MemorySegment[] shards = new MemorySegment[6];                 // shard i = bytes [i*1024, (i+1)*1024)

@@ -7,6 +7,7 @@ import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.Codecs;
 import dev.erasure.codec.ShardLayout;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.kernel.KernelSelector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -275,7 +276,7 @@ class GracefulShutdownIT {
             System.arraycopy(object, from, shards[i], 0, Math.min(shardSize, object.length - from));
         }
         MemorySegment[] segments = Arrays.stream(shards).map(MemorySegment::ofArray).toArray(MemorySegment[]::new);
-        CODECS.get(CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS).encode(segments, CancelSignal.NEVER);
+        CODECS.get(new StripeShape(CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS)).encode(segments, CancelSignal.NEVER);
         return shards;
     }
 
