@@ -1,7 +1,7 @@
 package dev.erasure.job;
 
 import dev.erasure.codec.CancelSignal;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
@@ -52,11 +52,11 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private final Codecs codecs;
+    private final CodeCache codecs;
     private final JobExecutor executor;
 
     /** Starts the worker threads ({@link JobSettings#effectiveWorkers()}) and the deadline timer. */
-    public JobService(JobSettings settings, Codecs codecs, JobListener listener) {
+    public JobService(JobSettings settings, CodeCache codecs, JobListener listener) {
         this.codecs = Objects.requireNonNull(codecs, "codecs");
         this.executor = new JobExecutor(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(listener, "listener"), JobService::classify);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryLeakCheck;
 import dev.erasure.codec.CodecKind;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.TooFewShardsException;
 import dev.erasure.codec.kernel.KernelSelector;
@@ -34,7 +34,7 @@ class JobServiceTest {
 
     final RecordingListener listener = new RecordingListener();
     final JobService service = new JobService(new JobSettings(2, 4, Duration.ofMinutes(5), 2),
-            new Codecs(KernelSelector.select("auto").kernel(), 4), listener);
+            new CodeCache(KernelSelector.select("auto").kernel(), 4), listener);
 
     @AfterEach
     void close() {
