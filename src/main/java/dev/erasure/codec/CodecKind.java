@@ -29,12 +29,19 @@ public enum CodecKind {
     }
 
     /**
-     * Checks that k data and m parity shards are a shape this code can carry.
+     * Checks that k data and m parity shards are a shape this code can carry: the one place where
+     * a code's shape rules live. Takes longs so that values parsed from text are judged before
+     * they are narrowed to int.
      *
      * @throws InvalidShapeException naming the rule and the values received
      */
-    public void checkShape(int dataShards, int parityShards) {
-        ShardChecks.shape(dataShards, parityShards);
+    public void checkShape(long dataShards, long parityShards) {
+        ShardChecks.shape(dataShards, parityShards, maxTotalShards());
+    }
+
+    /** Most shards (k + m) in one stripe: GF(2^8) has 256 elements. */
+    public int maxTotalShards() {
+        return 256;
     }
 
     /** Every shard size of this code is a multiple of this many bytes. */

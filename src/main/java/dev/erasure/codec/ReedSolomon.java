@@ -63,14 +63,14 @@ public final class ReedSolomon implements ErasureCode {
      * Builds the code. The matrices are computed here; decode matrices for erasure patterns are
      * built on first use and cached (bounded).
      *
-     * @throws InvalidShapeException if not 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256
+     * @throws InvalidShapeException if {@link CodecKind#checkShape} refuses the shape
      * @throws NullPointerException if kind or kernel is null
      */
     public static ReedSolomon create(CodecKind kind, int dataShards, int parityShards, Kernel kernel) {
         if (kind == null || kernel == null) {
             throw new NullPointerException("kind and kernel must not be null");
         }
-        ShardChecks.shape(dataShards, parityShards);
+        kind.checkShape(dataShards, parityShards);
         return new ReedSolomon(kind, dataShards, parityShards, kernel);
     }
 

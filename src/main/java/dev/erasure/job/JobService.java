@@ -6,7 +6,6 @@ import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
 import dev.erasure.codec.ShardSizeMismatchException;
-import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.TooFewShardsException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -137,7 +136,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private ErasureCode codec(StripeJob job) {
-        return codecs.get(new StripeShape(job.kind(), job.dataShards(), job.parityShards()));
+        return codecs.get(job.shape());
     }
 
     static Outcome classify(Throwable failure) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.kernel.KernelSelector;
 import dev.erasure.job.JobListener;
@@ -54,8 +55,8 @@ class ShutdownSequenceEngineTest {
                 }
             }
         }
-        return new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS, shards,
-                null, arena);
+        return new StripeJob(Operation.ENCODE, new StripeShape(CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS),
+                shards, null, arena);
     }
 
     /** Submits like the HTTP side: keeps its reference and drops it when the job ends. */
