@@ -1,7 +1,7 @@
 package dev.erasure.api;
 
-import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +30,30 @@ final class ShardSetWriter {
     /** A Vert.x buffer over native memory, without copying it. */
     static Buffer wrap(MemorySegment segment) {
         return Buffer.buffer(Unpooled.wrappedBuffer(segment.asByteBuffer()));
+    }
+
+    /**
+     * Answers a shard set: multipart/mixed, or the JSON shard set when the client accepts JSON.
+     * {@code objectSize} < 0 and {@code discarded} == null leave those headers out.
+     */
+    static void respondShards(Exchange exchange, StripeShape shape, long shardSize, long objectSize, String discarded,
+            int[] indexes, MemorySegment[] shards) {
+        HttpServerResponse response = exchange.response();
+        shardHeaders(response, shape, shardSize, objectSize, discarded);
+        if (MediaTypes.wantsJson(exchange.request().getHeader("Accept"))) {
+            Buffer body = json(shape, shardSize, objectSize, indexes, shards);
+            response.putHeader("Content-Type", MediaTypes.JSON);
+            exchange.end(body);
+        } else {
+            exchange.end(multipart(response, indexes, shards, exchange.arena()));
+        }
+    }
+
+    /** Answers the object: the first {@code size} bytes of the data shards, with the shard headers. */
+    static void respondObject(Exchange exchange, StripeShape shape, long shardSize, String discarded,
+            MemorySegment[] dataShards, long size) {
+        shardHeaders(exchange.response(), shape, shardSize, -1, discarded);
+        exchange.end(object(exchange.response(), dataShards, size));
     }
 
     /** The headers of every response that carries shards; objectSize < 0 and discarded == null are left out. */
