@@ -73,7 +73,7 @@ public class ErasureRoutes {
         requireOctetStream(exchange);
         long declared = exchange.declaredLength();
         JobArena arena = exchange.arena(pool);
-        ObjectReader reader = new ObjectReader(arena, shape.dataShards(), shape.totalShards(), declared);
+        ObjectReader reader = ObjectReader.stripe(arena, shape, declared);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
             MemorySegment[] shards = ShardLayout.slices(object.stripe(), shape.totalShards(), object.shardSize());
@@ -184,7 +184,7 @@ public class ErasureRoutes {
     private void echo(Exchange exchange) {
         long declared = exchange.declaredLength();
         JobArena arena = exchange.arena(pool);
-        ObjectReader reader = new ObjectReader(arena, 1, 1, declared);
+        ObjectReader reader = ObjectReader.object(arena, declared);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
             exchange.response().putHeader("Content-Type", MediaTypes.OCTET_STREAM);

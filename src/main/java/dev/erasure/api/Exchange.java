@@ -213,10 +213,6 @@ final class Exchange {
         return response.end(last).onComplete(ar -> releaseArena());
     }
 
-    boolean isGone() {
-        return gone;
-    }
-
     /** The connection is gone: stop the job; no write can touch the arena any more, so release it. */
     private void connectionClosed() {
         gone = true;
