@@ -78,13 +78,9 @@ final class ShardSetWriter {
      * out in one gathering write instead of one flush per part.
      *
      * <p>The part headers are written into {@code arena}, the job's arena, which the exchange holds
-     * until the response's last byte is written. They must be direct memory: Netty's NIO channel
-     * writes a composite as it is only if every component is direct, so one heap header made it
-     * copy the whole response, shards included, into a freshly zeroed direct buffer (seen in a JFR
-     * profile of 1 MiB encodes). They must not come from Netty's pooled allocator either: Vert.x
-     * wraps the body in an unreleasable buffer, so pooled headers were never given back (a native
-     * leak of about 2 KB per response, found with -XX:NativeMemoryTracking; test in
-     * {@code MultipartMemoryTest}).
+     * until the response's last byte is written: direct memory, because Netty writes a composite
+     * without copying it only if every component is direct, and not Netty's pooled buffers, which
+     * Vert.x never releases (docs/engine.md, "Responses from native memory").
      */
     static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
         String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
