@@ -10,12 +10,15 @@ import dev.erasure.job.StripeJob;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -53,6 +56,7 @@ public class ErasureRoutes {
         router.post("/v1/reconstruct").handler(route(this::reconstruct));
         router.post("/v1/verify").handler(route(this::verify));
         router.post("/v1/echo").handler(route(this::echo));
+        router.route("/v1/*").last().handler(route(exchange -> unmatched(router, exchange)));
     }
 
     /** Runs an endpoint on a new exchange; whatever it throws becomes the problem answer. */
@@ -190,6 +194,33 @@ public class ErasureRoutes {
             exchange.response().putHeader("Content-Type", MediaTypes.OCTET_STREAM);
             exchange.end(ShardSetWriter.wrap(object.stripe()));
         });
+    }
+
+    /**
+     * A {@code /v1} request no route took (the last route, so endpoints other classes register are
+     * matched first): 405 with {@code Allow} when the path exists for other methods, else 404.
+     */
+    private static void unmatched(Router router, Exchange exchange) {
+        String path = exchange.request().path();
+        Set<String> allowed = new TreeSet<>();
+        Set<String> endpoints = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            String routePath = route.getPath();
+            if (routePath == null || !routePath.startsWith("/v1/") || route.methods() == null) {
+                continue;
+            }
+            endpoints.add(routePath);
+            if (routePath.equals(path)) {
+                route.methods().forEach(method -> allowed.add(method.name()));
+            }
+        }
+        if (!allowed.isEmpty()) {
+            exchange.response().putHeader("Allow", String.join(", ", allowed));
+            throw new ApiException(ApiException.Kind.METHOD_NOT_ALLOWED, exchange.request().method().name()
+                    + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
+        }
+        throw new ApiException(ApiException.Kind.NOT_FOUND, "there is no endpoint " + path + "; the endpoints are "
+                + String.join(", ", endpoints));
     }
 
     private static void requireOctetStream(Exchange exchange) {
