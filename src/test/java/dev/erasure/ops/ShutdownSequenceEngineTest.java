@@ -7,7 +7,7 @@ import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.CodeCache;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobService;
