@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stop order of ARCHITECTURE.md, lifetime 5, on recording fakes: readiness DOWN, stop
+ * The stop order of lifetime rule 5 (docs/architecture.md), on recording fakes: readiness DOWN, stop
  * accepting, drain, stop workers, close the pool and report leaks.
  */
 class ShutdownSequenceTest {
