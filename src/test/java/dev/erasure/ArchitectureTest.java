@@ -151,7 +151,7 @@ class ArchitectureTest {
     @Test
     void scanner_acceptsTheAllowedDirections() {
         Map<String, String> sources = Map.of(
-                "Job.java", "package dev.erasure.job;\nimport dev.erasure.codec.Codecs;\nimport io.smallrye.mutiny.Uni;\nclass Job {}\n",
+                "Job.java", "package dev.erasure.job;\nimport dev.erasure.codec.CodeCache;\nimport io.smallrye.mutiny.Uni;\nclass Job {}\n",
                 "Select.java", "package dev.erasure.codec.select;\nimport dev.erasure.codec.isal.IsalKernel;\n"
                         + "import dev.erasure.codec.kernel.Kernel;\nclass S {}\n",
                 "Api.java", "package dev.erasure.api;\nimport io.vertx.core.Vertx;\nimport dev.erasure.job.JobService;\nclass Api {}\n");
