@@ -29,6 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       nothing left to check);</li>
  *   <li>{@code correctAll}: all 14 supplied, nothing to rebuild, four shards checked (a plain
  *       decode of that request computes nothing at the codec level);</li>
+ *   <li>{@code locateWholeShard}: all 14 supplied, data shard 3 wrong in every byte (a copy of
+ *       the stripe): the locator runs on every column (nothing written);</li>
  *   <li>{@code encode}: the parity of the stripe, for scale.</li>
  * </ul>
  */
@@ -54,6 +56,7 @@ public class CorrectBenchmark {
     private ReedSolomon code;
     private ShardCorrector corrector;
     private MemorySegment[] shards;
+    private MemorySegment[] corrupted;
     private boolean[] all;
     private boolean[] lost2;
     private boolean[] lost4;
@@ -76,6 +79,15 @@ public class CorrectBenchmark {
             shards[i].copyFrom(MemorySegment.ofArray(bytes));
         }
         code.encode(shards, CancelSignal.NEVER);
+        corrupted = new MemorySegment[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            corrupted[i] = arena.allocate(shardSize, 64);
+            corrupted[i].copyFrom(shards[i]);
+        }
+        for (long b = 0; b < shardSize; b++) {
+            corrupted[3].set(java.lang.foreign.ValueLayout.JAVA_BYTE, b,
+                    (byte) (corrupted[3].get(java.lang.foreign.ValueLayout.JAVA_BYTE, b) ^ 0x5A));
+        }
         all = new boolean[shards.length];
         Arrays.fill(all, true);
         lost2 = all.clone();
@@ -109,6 +121,11 @@ public class CorrectBenchmark {
     @Benchmark
     public void decodeLost4() {
         code.reconstruct(shards, lost4, CancelSignal.NEVER);
+    }
+
+    @Benchmark
+    public Correction locateWholeShard() {
+        return corrector.locate(corrupted, all, CancelSignal.NEVER);
     }
 
     @Benchmark

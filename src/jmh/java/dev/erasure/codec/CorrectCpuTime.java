@@ -36,6 +36,7 @@ public final class CorrectCpuTime {
                 ops.put("correctLost2", state::correctLost2);
                 ops.put("decodeLost4", state::decodeLost4);
                 ops.put("correctAll", state::correctAll);
+                ops.put("locateWholeShard", state::locateWholeShard);
                 Map<String, double[]> results = new LinkedHashMap<>();
                 ops.keySet().forEach(op -> results.put(op, new double[rounds]));
                 for (int warm = 0; warm < 3; warm++) {

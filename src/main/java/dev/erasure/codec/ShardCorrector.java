@@ -114,15 +114,9 @@ public final class ShardCorrector {
                 ShardChecks.writable(shards[i], i);
             }
         }
-        int[] survivors = Arrays.copyOf(supplied, dataShards);
         int checkedCount = supplied.length - dataShards;
-        int[] outputs = new int[checkedCount + wanted.length]; // shard indexes the tables write, ascending
-        System.arraycopy(supplied, dataShards, outputs, 0, checkedCount);
-        System.arraycopy(wanted, 0, outputs, checkedCount, wanted.length);
-        Arrays.sort(outputs);
-        Kernel.Tables tables = decodeMatrices.tables(survivors, outputs);
-        ColumnDecoder decoder = new ColumnDecoder(supplied);
-
+        int correctable = checkedCount / 2;
+        Plan plan = new Plan(supplied, new boolean[totalShards], wanted);
         boolean[] corrupted = new boolean[totalShards];
         long corruptedColumns = 0;
         long chunk = Math.min(size, CHUNK);
@@ -131,7 +125,6 @@ public final class ShardCorrector {
             for (int i = 0; i < checkedCount; i++) {
                 scratch[i] = arena.allocate(chunk, 64);
             }
-            int[] checked = Arrays.copyOfRange(supplied, dataShards, supplied.length);
             int[] difference = new int[checkedCount];
             long[] next = new long[checkedCount];
             for (long offset = 0; offset < size; offset += chunk) {
@@ -139,13 +132,13 @@ public final class ShardCorrector {
                     throw new CodingCancelledException();
                 }
                 long length = Math.min(chunk, size - offset);
-                MemorySegment[] in = slices(shards, survivors, offset, length);
-                MemorySegment[] out = outputSegments(shards, outputs, checked, scratch, offset, length);
-                tables.multiply(in, out, 0, length);
+                MemorySegment[] in = plan.inputs(shards, offset, length);
+                MemorySegment[] out = plan.outputs(shards, scratch, offset, length);
+                plan.tables.multiply(in, out, 0, length);
                 // next[i]: the next column of the chunk where checked shard i differs (length: none)
                 long first = length;
                 for (int i = 0; i < checkedCount; i++) {
-                    next[i] = nextMismatch(scratch[i], shards[checked[i]], offset, 0, length);
+                    next[i] = nextMismatch(scratch[i], shards[plan.checked[i]], offset, 0, length);
                     first = Math.min(first, next[i]);
                 }
                 if (first == length) {
@@ -153,33 +146,58 @@ public final class ShardCorrector {
                 }
                 long last = -1;
                 boolean survivorFixed = false;
+                boolean switched = false;
                 for (long column = first; column < length; ) {
+                    int weight = 0;
                     for (int i = 0; i < checkedCount; i++) {
                         difference[i] = (scratch[i].get(ValueLayout.JAVA_BYTE, column)
-                                ^ shards[checked[i]].get(ValueLayout.JAVA_BYTE, offset + column)) & 0xFF;
-                    }
-                    int errors = decoder.decode(difference);
-                    if (errors < 0) {
-                        throw new UncorrectableShardsException(offset + column, supplied.length, dataShards,
-                                checkedCount / 2);
+                                ^ shards[plan.checked[i]].get(ValueLayout.JAVA_BYTE, offset + column)) & 0xFF;
+                        weight += difference[i] != 0 ? 1 : 0;
                     }
                     corruptedColumns++;
                     last = column;
-                    for (int e = 0; e < errors; e++) {
-                        int shard = supplied[decoder.errorPosition[e]];
-                        corrupted[shard] = true;
-                        survivorFixed |= decoder.errorPosition[e] < dataShards;
-                        if (write) {
-                            MemorySegment target = shards[shard];
-                            long at = offset + column;
-                            target.set(ValueLayout.JAVA_BYTE, at,
-                                    (byte) (target.get(ValueLayout.JAVA_BYTE, at) ^ decoder.errorValue[e]));
+                    if (weight <= correctable) {
+                        // the survivors' codeword is within weight <= t of the supplied column: it is
+                        // the only one, so the differences are the errors (no locator needed)
+                        for (int i = 0; i < checkedCount; i++) {
+                            if (difference[i] != 0) {
+                                fix(shards, plan.checked[i], offset + column, difference[i], corrupted, write);
+                            }
+                        }
+                    } else {
+                        int errors = plan.decoder.decode(difference);
+                        if (errors < 0) {
+                            throw new UncorrectableShardsException(offset + column, supplied.length, dataShards,
+                                    correctable);
+                        }
+                        boolean survivorWrong = false;
+                        for (int e = 0; e < errors; e++) {
+                            int position = plan.decoder.errorPosition[e];
+                            survivorWrong |= position < dataShards;
+                            fix(shards, plan.order[position], offset + column, plan.decoder.errorValue[e], corrupted, write);
+                        }
+                        survivorFixed |= survivorWrong;
+                        if (survivorWrong && !switched && column + 1 < length) {
+                            // take survivors that were right here for the rest of the stripe: a shard
+                            // wrong in many columns then shows as a difference of weight 1
+                            boolean[] avoid = new boolean[totalShards];
+                            for (int e = 0; e < errors; e++) {
+                                avoid[plan.order[plan.decoder.errorPosition[e]]] = true;
+                            }
+                            plan = new Plan(supplied, avoid, wanted);
+                            switched = true;
+                            in = plan.inputs(shards, offset, length);
+                            out = plan.outputs(shards, scratch, offset, length);
+                            plan.tables.multiply(in, out, column + 1, length - column - 1);
+                            for (int i = 0; i < checkedCount; i++) {
+                                next[i] = column;
+                            }
                         }
                     }
                     long following = length;
                     for (int i = 0; i < checkedCount; i++) {
-                        if (next[i] == column) {
-                            next[i] = nextMismatch(scratch[i], shards[checked[i]], offset, column + 1, length);
+                        if (next[i] <= column) {
+                            next[i] = nextMismatch(scratch[i], shards[plan.checked[i]], offset, column + 1, length);
                         }
                         following = Math.min(following, next[i]);
                     }
@@ -187,11 +205,67 @@ public final class ShardCorrector {
                 }
                 if (write && survivorFixed && wanted.length > 0) {
                     // the rebuilt shards of this chunk came from corrupted survivors: redo the affected columns
-                    tables.multiply(in, out, first, last + 1 - first);
+                    plan.tables.multiply(in, out, first, last + 1 - first);
                 }
             }
         }
-        return new Correction(flagged(corrupted, null, true), corruptedColumns, supplied.length, checkedCount / 2);
+        return new Correction(flagged(corrupted, null, true), corruptedColumns, supplied.length, correctable);
+    }
+
+    private static void fix(MemorySegment[] shards, int shard, long at, int error, boolean[] corrupted, boolean write) {
+        corrupted[shard] = true;
+        if (write) {
+            MemorySegment target = shards[shard];
+            target.set(ValueLayout.JAVA_BYTE, at, (byte) (target.get(ValueLayout.JAVA_BYTE, at) ^ error));
+        }
+    }
+
+    /**
+     * Which supplied shards recompute the others: the first k supplied shards not in {@code avoid}
+     * (the survivors, ascending), the rest of the supplied shards (checked, ascending), the
+     * tables writing the checked and the wanted shards, and the column decoder for that order.
+     */
+    private final class Plan {
+        final int[] order;
+        final int[] checked;
+        final int[] survivors;
+        final int[] outputs;
+        final Kernel.Tables tables;
+        final ColumnDecoder decoder;
+
+        Plan(int[] supplied, boolean[] avoid, int[] wanted) {
+            survivors = new int[dataShards];
+            checked = new int[supplied.length - dataShards];
+            int s = 0;
+            for (int shard : supplied) {
+                if (!avoid[shard] && s < dataShards) {
+                    survivors[s++] = shard;
+                }
+            }
+            int c = 0;
+            for (int shard : supplied) {
+                if (Arrays.binarySearch(survivors, shard) < 0) {
+                    checked[c++] = shard;
+                }
+            }
+            order = new int[supplied.length];
+            System.arraycopy(survivors, 0, order, 0, dataShards);
+            System.arraycopy(checked, 0, order, dataShards, checked.length);
+            outputs = new int[checked.length + wanted.length];
+            System.arraycopy(checked, 0, outputs, 0, checked.length);
+            System.arraycopy(wanted, 0, outputs, checked.length, wanted.length);
+            Arrays.sort(outputs);
+            tables = decodeMatrices.tables(survivors, outputs);
+            decoder = new ColumnDecoder(order);
+        }
+
+        MemorySegment[] inputs(MemorySegment[] shards, long offset, long length) {
+            return slices(shards, survivors, offset, length);
+        }
+
+        MemorySegment[] outputs(MemorySegment[] shards, MemorySegment[] scratch, long offset, long length) {
+            return outputSegments(shards, outputs, checked, scratch, offset, length);
+        }
     }
 
     /** The first column in [from, length) where the recomputed and the supplied bytes differ, else length. */

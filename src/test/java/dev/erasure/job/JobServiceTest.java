@@ -168,13 +168,16 @@ class JobServiceTest {
 
     @Test
     void correct_stopsBetweenChunksWhenCancelled() throws Exception {
-        // a survivor corrupted in every column: the locator runs on all 4 Mi columns, long enough to cancel
+        // two shards wrong in every column, a different pair from column to column: the locator
+        // runs on most of the 4 Mi columns, long enough to cancel
         StripeJob job = stripe(Operation.ENCODE, 10, 4, 4 << 20, 9);
         try {
             service.code(job).await().atMost(GUARD);
             listener.nextFinished();
             for (long b = 0; b < (4 << 20); b++) {
-                flip(job.shards()[0], b);
+                int first = (int) (b % 14);
+                flip(job.shards()[first], b);
+                flip(job.shards()[(first + 1 + (int) (b / 14 % 13)) % 14], b);
             }
             var subscription = service.correct(as(Operation.RECONSTRUCT, job)).subscribe().with(ok -> { }, failure -> { });
             while (service.busyWorkers() == 0 && listener.pendingFinished() == 0) {
