@@ -56,6 +56,21 @@ public final class QueryParams {
         }
     }
 
+    /**
+     * The decode and reconstruct parameter {@code correct}: {@code true} locates and corrects
+     * corrupted shards, {@code false} or absent does not.
+     */
+    public static boolean correct(MultiMap query) {
+        String value = query.get("correct");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.invalidParameter("correct must be true or false (got '" + value + "')");
+    }
+
     /** The decode parameter {@code size}: required, >= 1. */
     public static long objectSize(MultiMap query) {
         String value = query.get("size");
