@@ -40,7 +40,7 @@ class ArchitectureTest {
             row("dev.erasure.job", JDK, "dev.erasure.codec", "dev.erasure.buffer", "io.smallrye.mutiny.**"),
             row("dev.erasure.api", JDK, "dev.erasure.codec", "dev.erasure.buffer", "dev.erasure.job",
                     "io.vertx.**", "io.netty.**", "io.smallrye.**", "io.micrometer.**", "io.quarkus.**", "jakarta.**",
-                    "org.jboss.logging"),
+                    "org.jboss.logging", "com.fasterxml.jackson.core.**"),
             row("dev.erasure.api.security", JDK, "dev.erasure.api", "io.vertx.**", "io.smallrye.**",
                     "io.micrometer.**", "io.quarkus.**", "jakarta.**", "org.jboss.logging"),
             row("dev.erasure.ops", JDK, "dev.erasure.**", "io.quarkus.**", "io.smallrye.**", "io.micrometer.**",
