@@ -1,13 +1,15 @@
 package dev.erasure.api;
 
 import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.InvalidShapeException;
 import io.vertx.core.MultiMap;
 import java.util.Arrays;
 
 /**
  * The stripe shape of a coding request, parsed from the query parameters {@code k}, {@code m} and
  * {@code codec} (default {@code rs-vandermonde}). Every rule of the contract is checked here, before
- * any byte of the body is read: 1 <= k, 1 <= m, k + m <= 256.
+ * any byte of the body is read: 1 <= k, 1 <= m, k + m <= 256, and the codec's own shape rule
+ * ({@link CodecKind#checkShape}: isal-rs refuses the shapes where it is not MDS).
  */
 public record StripeParams(CodecKind kind, int dataShards, int parityShards) {
 
@@ -32,7 +34,13 @@ public record StripeParams(CodecKind kind, int dataShards, int parityShards) {
             throw ApiException.invalidParameter("k + m must be <= " + MAX_TOTAL_SHARDS + " (got "
                     + ((long) dataShards + parityShards) + ")");
         }
-        return new StripeParams(codec(query.get("codec")), dataShards, parityShards);
+        CodecKind kind = codec(query.get("codec"));
+        try {
+            kind.checkShape(dataShards, parityShards);
+        } catch (InvalidShapeException e) {
+            throw ApiException.invalidParameter(e.getMessage());
+        }
+        return new StripeParams(kind, dataShards, parityShards);
     }
 
     private static CodecKind codec(String value) {

@@ -54,6 +54,9 @@ public final class ReedSolomon implements ErasureCode {
         byte[][] encodeMatrix = switch (kind) {
             case RS_VANDERMONDE -> CodingMatrices.vandermonde(dataShards, parityShards);
             case RS_CAUCHY -> CodingMatrices.cauchy(dataShards, parityShards);
+            case ZFEC -> CodingMatrices.zfec(dataShards, parityShards);
+            case ISAL_RS -> CodingMatrices.isalRs(dataShards, parityShards);
+            case JERASURE_REED_SOL_VAN -> CodingMatrices.jerasureReedSolVan(dataShards, parityShards);
         };
         this.parityTables = kernel.prepare(Arrays.copyOfRange(encodeMatrix, dataShards, dataShards + parityShards));
         this.decodeMatrices = new DecodeMatrices(encodeMatrix, dataShards, kernel, DECODE_CACHE_CAPACITY);
@@ -63,14 +66,15 @@ public final class ReedSolomon implements ErasureCode {
      * Builds the code. The matrices are computed here; decode matrices for erasure patterns are
      * built on first use and cached (bounded).
      *
-     * @throws InvalidShapeException if not 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256
+     * @throws InvalidShapeException if not 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256,
+     *     or the shape is one the kind refuses ({@link CodecKind#checkShape})
      * @throws NullPointerException if kind or kernel is null
      */
     public static ReedSolomon create(CodecKind kind, int dataShards, int parityShards, Kernel kernel) {
         if (kind == null || kernel == null) {
             throw new NullPointerException("kind and kernel must not be null");
         }
-        ShardChecks.shape(dataShards, parityShards);
+        kind.checkShape(dataShards, parityShards);
         return new ReedSolomon(kind, dataShards, parityShards, kernel);
     }
 
