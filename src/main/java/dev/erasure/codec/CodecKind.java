@@ -35,7 +35,7 @@ public enum CodecKind {
         @Override
         public void checkShape(int dataShards, int parityShards) {
             super.checkShape(dataShards, parityShards);
-            if (!describe().accepts(dataShards, parityShards)) {
+            if (ISAL_RS_MDS_SHAPES.stream().noneMatch(range -> range.contains(dataShards, parityShards))) {
                 throw new InvalidShapeException("isal-rs (ISA-L gf_gen_rs_matrix) is not MDS at k=" + dataShards
                         + ", m=" + parityShards + ": some losses of " + parityShards + " shards could not be decoded."
                         + " It accepts only k <= 3, m <= 3, k = 4 with m <= 21, m = 4 with k <= 21, or k = m = 5;"
@@ -44,6 +44,8 @@ public enum CodecKind {
         }
     },
     JERASURE_REED_SOL_VAN("jerasure-reed-sol-van");
+
+    private static final String GF256 = "GF(2^8), polynomial 0x11D";
 
     /** Every shape of a GF(2^8) code: 1 <= k, 1 <= m, k + m <= 256 (the sum is checked separately). */
     private static final List<ShapeRange> ALL_SHAPES = List.of(new ShapeRange(1, 255, 1, 255));
@@ -95,29 +97,29 @@ public enum CodecKind {
     /** This code's limits, accepted shapes and compatible systems, as served by {@code GET /v1/codecs}. */
     public CodecDescription describe() {
         return switch (this) {
-            case RS_VANDERMONDE -> new CodecDescription(wireName,
+            case RS_VANDERMONDE -> new CodecDescription(wireName, GF256,
                     "Vandermonde matrix V[r][c] = r^c (r = 0..k+m-1) times the inverse of its top k x k square",
                     256, 1, ALL_SHAPES,
                     List.of("klauspost/reedsolomon New(k, m)", "Backblaze JavaReedSolomon"),
                     List.of("MinIO erasure sets (klauspost/reedsolomon New with its default matrix)"));
-            case RS_CAUCHY -> new CodecDescription(wireName,
+            case RS_CAUCHY -> new CodecDescription(wireName, GF256,
                     "identity, then parity row r (r = k..k+m-1), column c = 1 / (r XOR c)",
                     256, 1, ALL_SHAPES,
                     List.of("ISA-L gf_gen_cauchy1_matrix + ec_encode_data", "klauspost/reedsolomon WithCauchyMatrix()"),
                     List.of("Ceph erasure-code plugin isa, technique cauchy"));
-            case ZFEC -> new CodecDescription(wireName,
+            case ZFEC -> new CodecDescription(wireName, GF256,
                     "Vandermonde matrix on the points 0, 1, 2, 4, ..., 2^(k+m-2) times the inverse of its top k x k"
                             + " square (Luigi Rizzo's fec)",
                     256, 1, ALL_SHAPES,
                     List.of("zfec 1.5: blocks k..k+m-1 of zfec.Encoder(k, k+m)"),
                     List.of("Tahoe-LAFS (shares are zfec blocks; its default is k=3 of 10)"));
-            case ISAL_RS -> new CodecDescription(wireName,
+            case ISAL_RS -> new CodecDescription(wireName, GF256,
                     "identity, then parity row p (p = 0..m-1), column c = 2^(p*c)",
                     256, 1, ISAL_RS_MDS_SHAPES,
                     List.of("ISA-L gf_gen_rs_matrix + ec_encode_data"),
                     List.of("Ceph erasure-code plugin isa, technique reed_sol_van (its default;"
-                            + " Ceph itself allows m <= 4, and k <= 21 when m = 4)"));
-            case JERASURE_REED_SOL_VAN -> new CodecDescription(wireName,
+                            + " Ceph itself allows k <= 32, m <= 4, and k <= 21 when m = 4)"));
+            case JERASURE_REED_SOL_VAN -> new CodecDescription(wireName, GF256,
                     "Jerasure's extended Vandermonde matrix (points 0..k+m-2 and infinity) made systematic, then"
                             + " scaled so the first parity row and the first parity column are all ones",
                     256, 1, ALL_SHAPES,
