@@ -13,6 +13,9 @@ import java.util.Arrays;
  */
 public record StripeParams(CodecKind kind, int dataShards, int parityShards) {
 
+    /** The codec of a request without a {@code codec} parameter. */
+    public static final CodecKind DEFAULT_KIND = CodecKind.RS_VANDERMONDE;
+
     /** Most shards in one stripe (GF(2^8) has 256 elements). */
     public static final int MAX_TOTAL_SHARDS = 256;
 
@@ -45,7 +48,7 @@ public record StripeParams(CodecKind kind, int dataShards, int parityShards) {
 
     private static CodecKind codec(String value) {
         if (value == null) {
-            return CodecKind.RS_VANDERMONDE;
+            return DEFAULT_KIND;
         }
         try {
             return CodecKind.fromWireName(value);

@@ -8,6 +8,7 @@ import java.util.List;
  * shards it reads and writes byte for byte. Served as JSON by {@code GET /v1/codecs}.
  *
  * @param name the wire name ({@code codec} query parameter)
+ * @param field the finite field the code computes in
  * @param construction how parity is computed, in one sentence
  * @param maxTotalShards the largest k + m
  * @param shardSizeMultiple every shard size is a multiple of this many bytes (1: any size >= 1)
@@ -16,7 +17,7 @@ import java.util.List;
  * @param byteCompatibleWith libraries that produce and decode the same shards
  * @param usedBy storage systems that use this code, and how to select it there
  */
-public record CodecDescription(String name, String construction, int maxTotalShards, int shardSizeMultiple,
+public record CodecDescription(String name, String field, String construction, int maxTotalShards, int shardSizeMultiple,
         List<ShapeRange> mdsShapes, List<String> byteCompatibleWith, List<String> usedBy) {
 
     public CodecDescription {
