@@ -32,7 +32,7 @@ public class CodecCatalogRoute {
         for (CodecKind kind : CodecKind.values()) {
             codecs.add(entry(kind));
         }
-        return new JsonObject().put("defaultCodec", StripeParams.DEFAULT_KIND.wireName()).put("codecs", codecs);
+        return new JsonObject().put("defaultCodec", QueryParams.DEFAULT_CODEC.wireName()).put("codecs", codecs);
     }
 
     private static JsonObject entry(CodecKind kind) {

@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.ShardLayout;
@@ -62,27 +63,26 @@ public class ErasureRoutes {
      */
     private Handler<RoutingContext> shardSetRoute(ShardSetEndpoints.Endpoint endpoint) {
         return route(exchange -> {
-            StripeParams params = StripeParams.parse(exchange.request().params());
-            ShardSetEndpoints.Request request = endpoint.prepare(params, exchange);
+            StripeShape shape = QueryParams.shape(exchange.request().params());
+            ShardSetEndpoints.Request request = endpoint.prepare(shape, exchange);
             JobArena arena = exchange.arena(pool);
-            ShardSetReader.prepare(exchange, params, arena, limits, set -> request.run(set, arena)).run();
+            ShardSetReader.prepare(exchange, shape, arena, limits, set -> request.run(set, arena)).run();
         });
     }
 
     /** POST /v1/encode: the object becomes its own data shards in place; parity is computed behind it. */
     private void encode(Exchange exchange) {
-        StripeParams params = StripeParams.parse(exchange.request().params());
+        StripeShape shape = QueryParams.shape(exchange.request().params());
         requireOctetStream(exchange);
         long declared = exchange.declaredLength();
         JobArena arena = exchange.arena(pool);
-        ObjectReader reader = new ObjectReader(arena, params.dataShards(), params.totalShards(), declared);
+        ObjectReader reader = new ObjectReader(arena, shape.dataShards(), shape.totalShards(), declared);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
-            MemorySegment[] shards = ShardLayout.slices(object.stripe(), params.totalShards(), object.shardSize());
-            StripeJob job = new StripeJob(Operation.ENCODE, params.kind(), params.dataShards(), params.parityShards(),
-                    shards, null, arena);
-            int[] all = IntStream.range(0, params.totalShards()).toArray();
-            exchange.submit(jobs.code(job), done -> ShardSetEndpoints.respondShards(exchange, params,
+            MemorySegment[] shards = ShardLayout.slices(object.stripe(), shape.totalShards(), object.shardSize());
+            StripeJob job = new StripeJob(Operation.ENCODE, shape, shards, null, arena);
+            int[] all = IntStream.range(0, shape.totalShards()).toArray();
+            exchange.submit(jobs.code(job), done -> ShardSetEndpoints.respondShards(exchange, shape,
                     object.shardSize(), object.objectSize(), null, all, shards));
         });
     }

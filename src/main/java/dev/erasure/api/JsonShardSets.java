@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -21,14 +22,14 @@ final class JsonShardSets {
     }
 
     /** @throws ApiException 400 for malformed JSON, bad indexes, unequal sizes or disagreeing k/m/codec */
-    static ShardSet read(Buffer body, StripeParams params, JobArena arena, int maxParts) {
+    static ShardSet read(Buffer body, StripeShape shape, JobArena arena, int maxParts) {
         JsonObject json = parse(body);
-        agree(json, "k", params.dataShards());
-        agree(json, "m", params.parityShards());
+        agree(json, "k", shape.dataShards());
+        agree(json, "m", shape.parityShards());
         Object codec = json.getValue("codec");
-        if (codec != null && !params.kind().wireName().equals(codec)) {
+        if (codec != null && !shape.kind().wireName().equals(codec)) {
             throw ApiException.invalidParameter("JSON codec '" + codec + "' differs from the query's codec '"
-                    + params.kind().wireName() + "'");
+                    + shape.kind().wireName() + "'");
         }
         JsonArray items = json.getValue("shards") instanceof JsonArray array ? array : null;
         if (items == null) {
@@ -37,13 +38,13 @@ final class JsonShardSets {
         if (items.size() > maxParts) {
             throw ApiException.malformed("shard set has more than " + maxParts + " parts (limit " + maxParts + ")");
         }
-        return collect(items, params, arena);
+        return collect(items, shape, arena);
     }
 
     /** Copies each shard into the arena, checking indexes, sizes and CRC-32C. */
-    private static ShardSet collect(JsonArray items, StripeParams params, JobArena arena) {
-        MemorySegment[] shards = new MemorySegment[params.totalShards()];
-        boolean[] present = new boolean[params.totalShards()];
+    private static ShardSet collect(JsonArray items, StripeShape shape, JobArena arena) {
+        MemorySegment[] shards = new MemorySegment[shape.totalShards()];
+        boolean[] present = new boolean[shape.totalShards()];
         List<Integer> discarded = new ArrayList<>();
         long shardSize = -1;
         for (int p = 0; p < items.size(); p++) {
@@ -51,7 +52,7 @@ final class JsonShardSets {
             if (item == null) {
                 throw ApiException.malformed("shards[" + p + "] must be an object {index, crc32c, data}");
             }
-            int index = index(item, p, params);
+            int index = index(item, p, shape);
             if (shards[index] != null) {
                 throw ApiException.invalidShardSet("shard index " + index + " appears twice (shards[" + p + "])");
             }
@@ -72,7 +73,7 @@ final class JsonShardSets {
         if (shardSize < 0) {
             throw ApiException.invalidShardSet("shard set has no shards");
         }
-        return ShardSet.of(params, shardSize, shards, present, discarded);
+        return ShardSet.of(shape, shardSize, shards, present, discarded);
     }
 
     private static JsonObject parse(Buffer body) {
@@ -91,14 +92,14 @@ final class JsonShardSets {
         }
     }
 
-    private static int index(JsonObject item, int p, StripeParams params) {
+    private static int index(JsonObject item, int p, StripeShape shape) {
         if (!(item.getValue("index") instanceof Number n) || n.doubleValue() != n.intValue()) {
             throw ApiException.malformed("shards[" + p + "].index must be an integer");
         }
         int index = n.intValue();
-        if (index < 0 || index >= params.totalShards()) {
+        if (index < 0 || index >= shape.totalShards()) {
             throw ApiException.invalidShardSet("shard index " + index + " is out of range 0.."
-                    + (params.totalShards() - 1) + " (k + m = " + params.totalShards() + ")");
+                    + (shape.totalShards() - 1) + " (k + m = " + shape.totalShards() + ")");
         }
         return index;
     }

@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -11,14 +12,14 @@ import java.util.stream.IntStream;
  * and its CRC-32C (if given) matched; a shard whose CRC did not match is listed in
  * {@code discarded}, is not present, and its segment may be reused as an output.
  */
-record ShardSet(StripeParams params, long shardSize, MemorySegment[] shards, boolean[] present,
+record ShardSet(StripeShape shape, long shardSize, MemorySegment[] shards, boolean[] present,
         int[] received, int[] discarded) {
 
     /** The set as collected: received indexes are the non-null entries, discarded ones are sorted. */
-    static ShardSet of(StripeParams params, long shardSize, MemorySegment[] shards, boolean[] present,
+    static ShardSet of(StripeShape shape, long shardSize, MemorySegment[] shards, boolean[] present,
             java.util.List<Integer> discarded) {
         int[] received = IntStream.range(0, shards.length).filter(i -> shards[i] != null).toArray();
-        return new ShardSet(params, shardSize, shards, present, received,
+        return new ShardSet(shape, shardSize, shards, present, received,
                 discarded.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 
@@ -32,7 +33,7 @@ record ShardSet(StripeParams params, long shardSize, MemorySegment[] shards, boo
 
     /** Indexes in 0..k+m-1 that were not received at all. */
     int[] missing() {
-        return IntStream.range(0, params.totalShards()).filter(i -> shards[i] == null).toArray();
+        return IntStream.range(0, shape.totalShards()).filter(i -> shards[i] == null).toArray();
     }
 
     /** The {@code Discarded-Shards} header value, or null when nothing was discarded. */

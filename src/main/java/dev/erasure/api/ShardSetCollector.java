@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -25,7 +26,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
 
     private static final Pattern FORM_NAME = Pattern.compile("(?i)(?:^|;)\\s*name\\s*=\\s*\"?([^\";]*)\"?");
 
-    private final StripeParams params;
+    private final StripeShape shape;
     private final JobArena arena;
     private final long contentLength;
     private final MemorySegment[] shards;
@@ -39,12 +40,12 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
     private long written;
 
     /** @param contentLength the request's Content-Length, or -1 when absent */
-    ShardSetCollector(StripeParams params, JobArena arena, long contentLength) {
-        this.params = params;
+    ShardSetCollector(StripeShape shape, JobArena arena, long contentLength) {
+        this.shape = shape;
         this.arena = arena;
         this.contentLength = contentLength;
-        this.shards = new MemorySegment[params.totalShards()];
-        this.present = new boolean[params.totalShards()];
+        this.shards = new MemorySegment[shape.totalShards()];
+        this.present = new boolean[shape.totalShards()];
     }
 
     @Override
@@ -69,7 +70,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
             MemorySegment.copy(MemorySegment.ofBuffer(bytes), 0, target, written, length);
         } else {
             if (firstPart == null) {
-                firstPart = new StagedBytes(arena, contentLength > 0 ? contentLength / params.dataShards() + 1 : 64 * 1024);
+                firstPart = new StagedBytes(arena, contentLength > 0 ? contentLength / shape.dataShards() + 1 : 64 * 1024);
             }
             firstPart.append(MemorySegment.ofBuffer(bytes));
         }
@@ -101,7 +102,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         if (shardSize < 0) {
             throw ApiException.invalidShardSet("shard set has no parts");
         }
-        return ShardSet.of(params, shardSize, shards, present, discarded);
+        return ShardSet.of(shape, shardSize, shards, present, discarded);
     }
 
     private int shardIndex(int partNumber, Map<String, String> headers) {
@@ -139,9 +140,9 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         } catch (NumberFormatException e) {
             throw ApiException.invalidShardSet(where + " must be an integer (got '" + value + "')");
         }
-        if (parsed < 0 || parsed >= params.totalShards()) {
+        if (parsed < 0 || parsed >= shape.totalShards()) {
             throw ApiException.invalidShardSet("shard index " + parsed + " is out of range 0.."
-                    + (params.totalShards() - 1) + " (k + m = " + params.totalShards() + ")");
+                    + (shape.totalShards() - 1) + " (k + m = " + shape.totalShards() + ")");
         }
         return parsed;
     }

@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.codec.ShardLayout;
 import dev.erasure.job.JobService;
@@ -22,7 +23,7 @@ final class ShardSetEndpoints {
     /** Parses an endpoint's own parameters; the returned request runs once the set is read. */
     @FunctionalInterface
     interface Endpoint {
-        Request prepare(StripeParams params, Exchange exchange);
+        Request prepare(StripeShape shape, Exchange exchange);
     }
 
     @FunctionalInterface
@@ -37,47 +38,46 @@ final class ShardSetEndpoints {
     }
 
     /** POST /v1/parity: exactly the k data blocks in, the m parity blocks out. */
-    Request parity(StripeParams params, Exchange exchange) {
+    Request parity(StripeShape shape, Exchange exchange) {
         return (set, arena) -> {
             int[] received = set.received();
             for (int index : received) {
-                if (index >= params.dataShards()) {
-                    throw ApiException.invalidShardSet("parity takes the data shards 0.." + (params.dataShards() - 1)
+                if (index >= shape.dataShards()) {
+                    throw ApiException.invalidShardSet("parity takes the data shards 0.." + (shape.dataShards() - 1)
                             + " only (got index " + index + ")");
                 }
             }
-            requireAll(set, params.dataShards(), "parity");
-            set.requireUsable(params.dataShards(), "parity");
-            MemorySegment[] shards = Arrays.copyOf(set.shards(), params.totalShards());
-            MemorySegment parity = arena.allocateUninitialized(params.parityShards() * set.shardSize());
-            System.arraycopy(ShardLayout.slices(parity, params.parityShards(), set.shardSize()), 0, shards,
-                    params.dataShards(), params.parityShards());
-            int[] out = IntStream.range(params.dataShards(), params.totalShards()).toArray();
+            requireAll(set, shape.dataShards(), "parity");
+            set.requireUsable(shape.dataShards(), "parity");
+            MemorySegment[] shards = Arrays.copyOf(set.shards(), shape.totalShards());
+            MemorySegment parity = arena.allocateUninitialized(shape.parityShards() * set.shardSize());
+            System.arraycopy(ShardLayout.slices(parity, shape.parityShards(), set.shardSize()), 0, shards,
+                    shape.dataShards(), shape.parityShards());
+            int[] out = IntStream.range(shape.dataShards(), shape.totalShards()).toArray();
             submit(exchange, set, Operation.PARITY, shards, null, arena, out, -1);
         };
     }
 
     /** POST /v1/decode?size=N: any k shards in, the object's first N bytes out. */
-    Request decode(StripeParams params, Exchange exchange) {
-        long size = StripeParams.objectSize(exchange.request().params());
+    Request decode(StripeShape shape, Exchange exchange) {
+        long size = QueryParams.objectSize(exchange.request().params());
         return (set, arena) -> {
-            long capacity = params.dataShards() * set.shardSize();
+            long capacity = shape.dataShards() * set.shardSize();
             if (size > capacity) {
-                throw ApiException.invalidParameter("size must be <= k * shardSize = " + params.dataShards() + " * "
+                throw ApiException.invalidParameter("size must be <= k * shardSize = " + shape.dataShards() + " * "
                         + set.shardSize() + " = " + capacity + " (got " + size + ")");
             }
-            set.requireUsable(params.dataShards(), "decode");
-            int[] wanted = IntStream.range(0, params.dataShards()).toArray();
+            set.requireUsable(shape.dataShards(), "decode");
+            int[] wanted = IntStream.range(0, shape.dataShards()).toArray();
             MemorySegment[] shards = outputs(set, wanted, arena);
             boolean missing = IntStream.of(wanted).anyMatch(i -> !set.present()[i]);
             Runnable respond = () -> {
-                ShardSetWriter.shardHeaders(exchange.response(), params, set.shardSize(), -1, set.discardedHeader());
+                ShardSetWriter.shardHeaders(exchange.response(), shape, set.shardSize(), -1, set.discardedHeader());
                 exchange.end(ShardSetWriter.object(exchange.response(),
-                        Arrays.copyOf(shards, params.dataShards()), size));
+                        Arrays.copyOf(shards, shape.dataShards()), size));
             };
             if (missing) {
-                StripeJob job = new StripeJob(Operation.DECODE, params.kind(), params.dataShards(),
-                        params.parityShards(), shards, set.present().clone(), arena);
+                StripeJob job = new StripeJob(Operation.DECODE, shape, shards, set.present().clone(), arena);
                 exchange.submit(jobs.code(job), done -> respond.run());
             } else {
                 respond.run();
@@ -86,28 +86,27 @@ final class ShardSetEndpoints {
     }
 
     /** POST /v1/reconstruct[?want=i,j]: any k shards in, the wanted (default: every missing) shards out. */
-    Request reconstruct(StripeParams params, Exchange exchange) {
-        int[] want = params.wanted(exchange.request().params());
+    Request reconstruct(StripeShape shape, Exchange exchange) {
+        int[] want = QueryParams.wanted(exchange.request().params(), shape);
         return (set, arena) -> {
             int[] wanted = want != null ? want
-                    : IntStream.range(0, params.totalShards()).filter(i -> !set.present()[i]).toArray();
-            set.requireUsable(params.dataShards(), "reconstruct");
+                    : IntStream.range(0, shape.totalShards()).filter(i -> !set.present()[i]).toArray();
+            set.requireUsable(shape.dataShards(), "reconstruct");
             MemorySegment[] shards = outputs(set, wanted, arena);
             if (IntStream.of(wanted).anyMatch(i -> !set.present()[i])) {
                 submit(exchange, set, Operation.RECONSTRUCT, shards, set.present().clone(), arena, wanted, -1);
             } else {
-                respondShards(exchange, params, set.shardSize(), -1, set.discardedHeader(), wanted, pick(shards, wanted));
+                respondShards(exchange, shape, set.shardSize(), -1, set.discardedHeader(), wanted, pick(shards, wanted));
             }
         };
     }
 
     /** POST /v1/verify: all k+m shards in, {consistent, mismatchedParity} out. */
-    Request verify(StripeParams params, Exchange exchange) {
+    Request verify(StripeShape shape, Exchange exchange) {
         return (set, arena) -> {
-            requireAll(set, params.totalShards(), "verify");
-            set.requireUsable(params.totalShards(), "verify");
-            StripeJob job = new StripeJob(Operation.VERIFY, params.kind(), params.dataShards(), params.parityShards(),
-                    set.shards(), null, arena);
+            requireAll(set, shape.totalShards(), "verify");
+            set.requireUsable(shape.totalShards(), "verify");
+            StripeJob job = new StripeJob(Operation.VERIFY, shape, set.shards(), null, arena);
             exchange.submit(jobs.verify(job), result -> {
                 JsonObject body = new JsonObject()
                         .put("consistent", result.mismatchedParity().length == 0)
@@ -146,9 +145,9 @@ final class ShardSetEndpoints {
 
     private void submit(Exchange exchange, ShardSet set, Operation op, MemorySegment[] shards, boolean[] present,
             JobArena arena, int[] out, long objectSize) {
-        StripeParams params = set.params();
-        StripeJob job = new StripeJob(op, params.kind(), params.dataShards(), params.parityShards(), shards, present, arena);
-        exchange.submit(jobs.code(job), done -> respondShards(exchange, params, set.shardSize(), objectSize,
+        StripeShape shape = set.shape();
+        StripeJob job = new StripeJob(op, shape, shards, present, arena);
+        exchange.submit(jobs.code(job), done -> respondShards(exchange, shape, set.shardSize(), objectSize,
                 set.discardedHeader(), out, pick(shards, out)));
     }
 
@@ -157,12 +156,12 @@ final class ShardSetEndpoints {
     }
 
     /** Answers a shard set as multipart/mixed, or JSON when the client accepts it. */
-    static void respondShards(Exchange exchange, StripeParams params, long shardSize, long objectSize,
+    static void respondShards(Exchange exchange, StripeShape shape, long shardSize, long objectSize,
             String discarded, int[] indexes, MemorySegment[] shards) {
         var response = exchange.response();
-        ShardSetWriter.shardHeaders(response, params, shardSize, objectSize, discarded);
+        ShardSetWriter.shardHeaders(response, shape, shardSize, objectSize, discarded);
         if (MediaTypes.wantsJson(exchange.request().getHeader("Accept"))) {
-            Buffer body = ShardSetWriter.json(params, shardSize, objectSize, indexes, shards);
+            Buffer body = ShardSetWriter.json(shape, shardSize, objectSize, indexes, shards);
             response.putHeader("Content-Type", MediaTypes.JSON);
             exchange.end(body);
         } else {

@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
@@ -22,14 +23,14 @@ final class ShardSetReader {
      * step that reads the body and hands the set to {@code onSet}. Checking first lets the caller
      * validate every header before the body is touched.
      */
-    static Runnable prepare(Exchange exchange, StripeParams params, JobArena arena, ApiLimits limits,
+    static Runnable prepare(Exchange exchange, StripeShape shape, JobArena arena, ApiLimits limits,
             Consumer<ShardSet> onSet) {
         String contentType = exchange.request().getHeader("Content-Type");
         String type = MediaTypes.baseType(contentType);
         long declared = exchange.declaredLength();
         if (MediaTypes.MULTIPART_MIXED.equals(type) || MediaTypes.MULTIPART_FORM_DATA.equals(type)) {
             String boundary = MediaTypes.boundary(contentType);
-            ShardSetCollector collector = new ShardSetCollector(params, arena, declared);
+            ShardSetCollector collector = new ShardSetCollector(shape, arena, declared);
             MultipartParser parser = new MultipartParser(boundary, limits.maxParts(), limits.maxPartHeaderBytes(), collector);
             return () -> exchange.readBody(chunk -> parser.feed(chunk.getByteBuf()), () -> {
                 parser.finish();
@@ -39,7 +40,7 @@ final class ShardSetReader {
         if (MediaTypes.JSON.equals(type)) {
             Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 4096);
             return () -> exchange.readBody(body::appendBuffer,
-                    () -> onSet.accept(JsonShardSets.read(body, params, arena, limits.maxParts())));
+                    () -> onSet.accept(JsonShardSets.read(body, shape, arena, limits.maxParts())));
         }
         throw MediaTypes.unsupported(contentType, ACCEPTED);
     }

@@ -1,5 +1,6 @@
 package dev.erasure.api;
 
+import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,11 +33,11 @@ final class ShardSetWriter {
     }
 
     /** The headers of every response that carries shards; objectSize < 0 and discarded == null are left out. */
-    static void shardHeaders(HttpServerResponse response, StripeParams params, long shardSize, long objectSize,
+    static void shardHeaders(HttpServerResponse response, StripeShape shape, long shardSize, long objectSize,
             String discarded) {
-        response.putHeader("Codec", params.kind().wireName())
-                .putHeader("Data-Shards", Integer.toString(params.dataShards()))
-                .putHeader("Parity-Shards", Integer.toString(params.parityShards()))
+        response.putHeader("Codec", shape.kind().wireName())
+                .putHeader("Data-Shards", Integer.toString(shape.dataShards()))
+                .putHeader("Parity-Shards", Integer.toString(shape.parityShards()))
                 .putHeader("Shard-Size", Long.toString(shardSize));
         if (objectSize >= 0) {
             response.putHeader("Object-Size", Long.toString(objectSize));
@@ -99,7 +100,7 @@ final class ShardSetWriter {
     }
 
     /** The JSON shard set of the contract, base64 through the heap. */
-    static Buffer json(StripeParams params, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards) {
+    static Buffer json(StripeShape shape, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards) {
         JsonArray items = new JsonArray();
         Base64.Encoder base64 = Base64.getEncoder();
         for (int p = 0; p < indexes.length; p++) {
@@ -109,9 +110,9 @@ final class ShardSetWriter {
                     .put("data", base64.encodeToString(shards[p].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
         }
         JsonObject body = new JsonObject()
-                .put("codec", params.kind().wireName())
-                .put("k", params.dataShards())
-                .put("m", params.parityShards())
+                .put("codec", shape.kind().wireName())
+                .put("k", shape.dataShards())
+                .put("m", shape.parityShards())
                 .put("shardSize", shardSize);
         if (objectSize >= 0) {
             body.put("size", objectSize);

@@ -33,13 +33,15 @@ public enum CodecKind {
          * code that carries them.
          */
         @Override
-        public void checkShape(int dataShards, int parityShards) {
+        public void checkShape(long dataShards, long parityShards) {
             super.checkShape(dataShards, parityShards);
-            if (ISAL_RS_MDS_SHAPES.stream().noneMatch(range -> range.contains(dataShards, parityShards))) {
-                throw new InvalidShapeException("isal-rs (ISA-L gf_gen_rs_matrix) is not MDS at k=" + dataShards
-                        + ", m=" + parityShards + ": some losses of " + parityShards + " shards could not be decoded."
-                        + " It accepts only k <= 3, m <= 3, k = 4 with m <= 21, m = 4 with k <= 21, or k = m = 5;"
-                        + " use codec=rs-cauchy, which is MDS for every k + m <= 256", dataShards, parityShards);
+            int k = (int) dataShards;
+            int m = (int) parityShards;
+            if (ISAL_RS_MDS_SHAPES.stream().noneMatch(range -> range.contains(k, m))) {
+                throw new InvalidShapeException("isal-rs (ISA-L gf_gen_rs_matrix) is not MDS at k=" + k + ", m=" + m
+                        + ": some losses of " + m + " shards could not be decoded. It accepts only k <= 3, m <= 3,"
+                        + " k = 4 with m <= 21, m = 4 with k <= 21, or k = m = 5; use codec=rs-cauchy, which is MDS"
+                        + " for every k + m <= 256", k, m);
             }
         }
     },
@@ -75,12 +77,19 @@ public enum CodecKind {
     }
 
     /**
-     * Checks that k data and m parity shards are a shape this code can carry.
+     * Checks that k data and m parity shards are a shape this code can carry: the one place where
+     * a code's shape rules live. Takes longs so that values parsed from text are judged before
+     * they are narrowed to int.
      *
      * @throws InvalidShapeException naming the rule and the values received
      */
-    public void checkShape(int dataShards, int parityShards) {
-        ShardChecks.shape(dataShards, parityShards);
+    public void checkShape(long dataShards, long parityShards) {
+        ShardChecks.shape(dataShards, parityShards, maxTotalShards());
+    }
+
+    /** Most shards (k + m) in one stripe: GF(2^8) has 256 elements. */
+    public int maxTotalShards() {
+        return 256;
     }
 
     /** Every shard size of this code is a multiple of this many bytes. */
@@ -99,30 +108,30 @@ public enum CodecKind {
         return switch (this) {
             case RS_VANDERMONDE -> new CodecDescription(wireName, GF256,
                     "Vandermonde matrix V[r][c] = r^c (r = 0..k+m-1) times the inverse of its top k x k square",
-                    256, 1, ALL_SHAPES,
+                    maxTotalShards(), shardSizeMultiple(), ALL_SHAPES,
                     List.of("klauspost/reedsolomon New(k, m)", "Backblaze JavaReedSolomon"),
                     List.of("MinIO erasure sets (klauspost/reedsolomon New with its default matrix)"));
             case RS_CAUCHY -> new CodecDescription(wireName, GF256,
                     "identity, then parity row r (r = k..k+m-1), column c = 1 / (r XOR c)",
-                    256, 1, ALL_SHAPES,
+                    maxTotalShards(), shardSizeMultiple(), ALL_SHAPES,
                     List.of("ISA-L gf_gen_cauchy1_matrix + ec_encode_data", "klauspost/reedsolomon WithCauchyMatrix()"),
                     List.of("Ceph erasure-code plugin isa, technique cauchy"));
             case ZFEC -> new CodecDescription(wireName, GF256,
                     "Vandermonde matrix on the points 0, 1, 2, 4, ..., 2^(k+m-2) times the inverse of its top k x k"
                             + " square (Luigi Rizzo's fec)",
-                    256, 1, ALL_SHAPES,
+                    maxTotalShards(), shardSizeMultiple(), ALL_SHAPES,
                     List.of("zfec 1.5: blocks k..k+m-1 of zfec.Encoder(k, k+m)"),
                     List.of("Tahoe-LAFS (shares are zfec blocks; its default is k=3 of 10)"));
             case ISAL_RS -> new CodecDescription(wireName, GF256,
                     "identity, then parity row p (p = 0..m-1), column c = 2^(p*c)",
-                    256, 1, ISAL_RS_MDS_SHAPES,
+                    maxTotalShards(), shardSizeMultiple(), ISAL_RS_MDS_SHAPES,
                     List.of("ISA-L gf_gen_rs_matrix + ec_encode_data"),
                     List.of("Ceph erasure-code plugin isa, technique reed_sol_van (its default;"
                             + " Ceph itself allows k <= 32, m <= 4, and k <= 21 when m = 4)"));
             case JERASURE_REED_SOL_VAN -> new CodecDescription(wireName, GF256,
                     "Jerasure's extended Vandermonde matrix (points 0..k+m-2 and infinity) made systematic, then"
                             + " scaled so the first parity row and the first parity column are all ones",
-                    256, 1, ALL_SHAPES,
+                    maxTotalShards(), shardSizeMultiple(), ALL_SHAPES,
                     List.of("Jerasure 2.0 reed_sol_vandermonde_coding_matrix(k, m, 8) + jerasure_matrix_encode"),
                     List.of("Ceph erasure-code plugin jerasure, technique reed_sol_van, w=8 (its defaults)"));
         };

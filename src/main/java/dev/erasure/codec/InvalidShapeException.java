@@ -1,6 +1,6 @@
 package dev.erasure.codec;
 
-/** The stripe shape is out of range: 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256. */
+/** The stripe shape is out of the code's range ({@link CodecKind#checkShape}), e.g. k + m > 256 for GF(2^8). */
 public final class InvalidShapeException extends CodecException {
     private final int dataShards;
     private final int parityShards;

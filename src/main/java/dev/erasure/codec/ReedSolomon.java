@@ -66,8 +66,7 @@ public final class ReedSolomon implements ErasureCode {
      * Builds the code. The matrices are computed here; decode matrices for erasure patterns are
      * built on first use and cached (bounded).
      *
-     * @throws InvalidShapeException if not 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256,
-     *     or the shape is one the kind refuses ({@link CodecKind#checkShape})
+     * @throws InvalidShapeException if {@link CodecKind#checkShape} refuses the shape
      * @throws NullPointerException if kind or kernel is null
      */
     public static ReedSolomon create(CodecKind kind, int dataShards, int parityShards, Kernel kernel) {

@@ -8,19 +8,32 @@ final class ShardChecks {
     private ShardChecks() {
     }
 
-    static void shape(int dataShards, int parityShards) {
+    /**
+     * The shape rules of the GF(2^8) codes: 1 <= k, 1 <= m, k + m <= maxTotalShards. Takes longs so
+     * that values parsed from text are judged before they are narrowed to int.
+     */
+    static void shape(long dataShards, long parityShards, int maxTotalShards) {
+        if (dataShards > Integer.MAX_VALUE) {
+            throw invalid("k must be <= " + maxTotalShards + " (got " + dataShards + ")", dataShards, parityShards);
+        }
+        if (parityShards > Integer.MAX_VALUE) {
+            throw invalid("m must be <= " + maxTotalShards + " (got " + parityShards + ")", dataShards, parityShards);
+        }
         if (dataShards < 1) {
-            throw new InvalidShapeException("k (data shards) must be >= 1 (got " + dataShards + ")",
-                    dataShards, parityShards);
+            throw invalid("k must be >= 1 (got " + dataShards + ")", dataShards, parityShards);
         }
         if (parityShards < 1) {
-            throw new InvalidShapeException("m (parity shards) must be >= 1 (got " + parityShards + ")",
+            throw invalid("m must be >= 1 (got " + parityShards + ")", dataShards, parityShards);
+        }
+        if (dataShards + parityShards > maxTotalShards) {
+            throw invalid("k + m must be <= " + maxTotalShards + " (got " + (dataShards + parityShards) + ")",
                     dataShards, parityShards);
         }
-        if (dataShards + parityShards > 256) {
-            throw new InvalidShapeException("k + m must be <= 256 (got " + (dataShards + parityShards) + ")",
-                    dataShards, parityShards);
-        }
+    }
+
+    private static InvalidShapeException invalid(String message, long dataShards, long parityShards) {
+        return new InvalidShapeException(message, (int) Math.clamp(dataShards, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                (int) Math.clamp(parityShards, Integer.MIN_VALUE, Integer.MAX_VALUE));
     }
 
     static void arrayLength(String what, int length, int totalShards) {

@@ -15,6 +15,18 @@ public record StripeShape(CodecKind kind, int dataShards, int parityShards) {
         kind.checkShape(dataShards, parityShards);
     }
 
+    /**
+     * The shape of k and m as parsed from text (the HTTP query), checked before they are narrowed
+     * to int, so a value beyond int is refused rather than wrapped.
+     *
+     * @throws InvalidShapeException naming the rule of {@code kind} that k and m break
+     */
+    public static StripeShape of(CodecKind kind, long dataShards, long parityShards) {
+        Objects.requireNonNull(kind, "kind");
+        kind.checkShape(dataShards, parityShards);
+        return new StripeShape(kind, (int) dataShards, (int) parityShards);
+    }
+
     public int totalShards() {
         return dataShards + parityShards;
     }

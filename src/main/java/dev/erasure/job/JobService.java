@@ -1,12 +1,11 @@
 package dev.erasure.job;
 
 import dev.erasure.codec.CancelSignal;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
 import dev.erasure.codec.ShardSizeMismatchException;
-import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.TooFewShardsException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -52,11 +51,11 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private final Codecs codecs;
+    private final CodeCache codecs;
     private final JobExecutor executor;
 
     /** Starts the worker threads ({@link JobSettings#effectiveWorkers()}) and the deadline timer. */
-    public JobService(JobSettings settings, Codecs codecs, JobListener listener) {
+    public JobService(JobSettings settings, CodeCache codecs, JobListener listener) {
         this.codecs = Objects.requireNonNull(codecs, "codecs");
         this.executor = new JobExecutor(Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(listener, "listener"), JobService::classify);
@@ -137,7 +136,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private ErasureCode codec(StripeJob job) {
-        return codecs.get(new StripeShape(job.kind(), job.dataShards(), job.parityShards()));
+        return codecs.get(job.shape());
     }
 
     static Outcome classify(Throwable failure) {

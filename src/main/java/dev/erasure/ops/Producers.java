@@ -2,7 +2,7 @@ package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
 import dev.erasure.buffer.NativeMemoryPool;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.kernel.KernelSelector;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
@@ -61,8 +61,8 @@ public class Producers {
 
     @Produces
     @Singleton
-    Codecs codecs(KernelSelector.Choice choice) {
-        return new Codecs(choice.kernel(), Settings.codecCacheSize(config.codec()));
+    CodeCache codecs(KernelSelector.Choice choice) {
+        return new CodeCache(choice.kernel(), Settings.codecCacheSize(config.codec()));
     }
 
     @Produces
@@ -79,7 +79,7 @@ public class Producers {
 
     @Produces
     @Singleton
-    JobService jobService(JobSettings settings, Codecs codecs, JobMetrics metrics) {
+    JobService jobService(JobSettings settings, CodeCache codecs, JobMetrics metrics) {
         JobService jobs = new JobService(settings, codecs, metrics);
         LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes, "
                 + "stripes up to %d bytes coded inline", settings.effectiveWorkers(), settings.queueCapacity(),

@@ -1,6 +1,7 @@
 package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
@@ -21,9 +22,9 @@ public final class FuzzTargets {
      * @return the number of shards received
      * @throws ApiException for every client mistake
      */
-    public static int multipart(byte[] body, int chunkSize, String boundary, StripeParams params, JobArena arena,
+    public static int multipart(byte[] body, int chunkSize, String boundary, StripeShape shape, JobArena arena,
             ApiLimits limits) {
-        ShardSetCollector collector = new ShardSetCollector(params, arena, body.length);
+        ShardSetCollector collector = new ShardSetCollector(shape, arena, body.length);
         MultipartParser parser = new MultipartParser(boundary, limits.maxParts(), limits.maxPartHeaderBytes(), collector);
         for (int offset = 0; offset < body.length; offset += chunkSize) {
             parser.feed(Unpooled.wrappedBuffer(body, offset, Math.min(chunkSize, body.length - offset)));
@@ -38,7 +39,7 @@ public final class FuzzTargets {
      * @return the number of shards received
      * @throws ApiException for every client mistake
      */
-    public static int json(byte[] body, StripeParams params, JobArena arena, ApiLimits limits) {
-        return JsonShardSets.read(Buffer.buffer(body), params, arena, limits.maxParts()).received().length;
+    public static int json(byte[] body, StripeShape shape, JobArena arena, ApiLimits limits) {
+        return JsonShardSets.read(Buffer.buffer(body), shape, arena, limits.maxParts()).received().length;
     }
 }

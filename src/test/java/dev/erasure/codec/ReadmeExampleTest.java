@@ -18,7 +18,7 @@ class ReadmeExampleTest {
     void workedExample_fourPlusTwo_loseDataShard1AndParityShard4() {
         // EXAMPLE-START
         KernelSelector.Choice choice = KernelSelector.select("auto");   // isal, else vector, else scalar
-        Codecs codecs = new Codecs(choice.kernel(), 16);
+        CodeCache codecs = new CodeCache(choice.kernel(), 16);
         ErasureCode codec = codecs.get(new StripeShape(CodecKind.RS_VANDERMONDE, 4, 2)); // 4 data + 2 parity
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment object = arena.allocate(4 * 1024);               // the object, already split:

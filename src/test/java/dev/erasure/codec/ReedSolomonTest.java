@@ -18,10 +18,10 @@ class ReedSolomonTest {
     void create_outOfRangeShapes_sayValueAndLimit() {
         assertThatThrownBy(() -> ReedSolomon.create(CodecKind.RS_CAUCHY, 0, 2, kernel))
                 .isInstanceOf(InvalidShapeException.class)
-                .hasMessage("k (data shards) must be >= 1 (got 0)");
+                .hasMessage("k must be >= 1 (got 0)");
         assertThatThrownBy(() -> ReedSolomon.create(CodecKind.RS_CAUCHY, 4, 0, kernel))
                 .isInstanceOf(InvalidShapeException.class)
-                .hasMessage("m (parity shards) must be >= 1 (got 0)");
+                .hasMessage("m must be >= 1 (got 0)");
         assertThatThrownBy(() -> ReedSolomon.create(CodecKind.RS_VANDERMONDE, 200, 100, kernel))
                 .isInstanceOf(InvalidShapeException.class)
                 .hasMessage("k + m must be <= 256 (got 300)")

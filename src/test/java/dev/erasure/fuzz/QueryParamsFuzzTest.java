@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.erasure.api.ApiException;
-import dev.erasure.api.StripeParams;
+import dev.erasure.api.QueryParams;
+import dev.erasure.codec.InvalidShapeException;
+import dev.erasure.codec.StripeShape;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
@@ -13,34 +15,38 @@ import java.nio.charset.StandardCharsets;
  * Coverage-guided fuzzing of the query-parameter parsing ({@code k}, {@code m}, {@code codec},
  * {@code size}, {@code want}). The input is a raw query string, decoded the way Vert.x decodes
  * request URIs. The property: a parse either yields a shape that satisfies the contract
- * (1 <= k, 1 <= m, k + m <= 256, size >= 1, want indexes distinct and in range) or throws an
- * {@link ApiException} with status 400 and a detail; nothing else.
+ * (1 <= k, 1 <= m, k + m <= the code's maximum, size >= 1, want indexes distinct and in range) or
+ * throws an {@link ApiException} with status 400 or the codec's {@link InvalidShapeException}
+ * (answered 400 too), with a detail; nothing else.
  */
 class QueryParamsFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void stripeParams(byte[] input) {
         MultiMap query = decode(new String(input, StandardCharsets.ISO_8859_1));
-        StripeParams params;
+        StripeShape shape;
         try {
-            params = StripeParams.parse(query);
+            shape = QueryParams.shape(query);
         } catch (ApiException e) {
             assertClientError(e);
             return;
+        } catch (InvalidShapeException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            return;
         }
-        assertThat(params.dataShards()).isPositive();
-        assertThat(params.parityShards()).isPositive();
-        assertThat(params.totalShards()).isLessThanOrEqualTo(StripeParams.MAX_TOTAL_SHARDS);
+        assertThat(shape.dataShards()).isPositive();
+        assertThat(shape.parityShards()).isPositive();
+        assertThat(shape.totalShards()).isLessThanOrEqualTo(shape.kind().maxTotalShards());
         try {
-            assertThat(StripeParams.objectSize(query)).isPositive();
+            assertThat(QueryParams.objectSize(query)).isPositive();
         } catch (ApiException e) {
             assertClientError(e);
         }
         try {
-            int[] wanted = params.wanted(query);
+            int[] wanted = QueryParams.wanted(query, shape);
             if (wanted != null) {
                 assertThat(wanted).doesNotHaveDuplicates().isSorted();
-                assertThat(java.util.Arrays.stream(wanted).allMatch(i -> i >= 0 && i < params.totalShards()))
+                assertThat(java.util.Arrays.stream(wanted).allMatch(i -> i >= 0 && i < shape.totalShards()))
                         .as("want indexes in 0..k+m-1").isTrue();
             }
         } catch (ApiException e) {

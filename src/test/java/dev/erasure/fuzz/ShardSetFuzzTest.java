@@ -6,11 +6,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.erasure.api.ApiException;
 import dev.erasure.api.ApiLimits;
 import dev.erasure.api.FuzzTargets;
-import dev.erasure.api.StripeParams;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.MemoryBudgetExceededException;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.StripeShape;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -40,10 +40,10 @@ class ShardSetFuzzTest {
         if (input.length < 3) {
             return;
         }
-        StripeParams params = shape(input);
+        StripeShape shape = shape(input);
         int chunkSize = 1 + (input[2] & 0xff);
         byte[] body = Arrays.copyOfRange(input, 3, input.length);
-        parse(pool -> FuzzTargets.multipart(body, chunkSize, BOUNDARY, params, pool, LIMITS));
+        parse(pool -> FuzzTargets.multipart(body, chunkSize, BOUNDARY, shape, pool, LIMITS));
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -51,13 +51,13 @@ class ShardSetFuzzTest {
         if (input.length < 3) {
             return;
         }
-        StripeParams params = shape(input);
+        StripeShape shape = shape(input);
         byte[] body = Arrays.copyOfRange(input, 3, input.length);
-        parse(arena -> FuzzTargets.json(body, params, arena, LIMITS));
+        parse(arena -> FuzzTargets.json(body, shape, arena, LIMITS));
     }
 
-    static StripeParams shape(byte[] input) {
-        return new StripeParams(CodecKind.RS_VANDERMONDE, 1 + (input[0] & 7), 1 + (input[1] & 3));
+    static StripeShape shape(byte[] input) {
+        return new StripeShape(CodecKind.RS_VANDERMONDE, 1 + (input[0] & 7), 1 + (input[1] & 3));
     }
 
     interface Target {

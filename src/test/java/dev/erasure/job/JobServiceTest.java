@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryLeakCheck;
 import dev.erasure.codec.CodecKind;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.StripeShape;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.TooFewShardsException;
 import dev.erasure.codec.kernel.KernelSelector;
@@ -34,7 +35,7 @@ class JobServiceTest {
 
     final RecordingListener listener = new RecordingListener();
     final JobService service = new JobService(new JobSettings(2, 4, Duration.ofMinutes(5), 2),
-            new Codecs(KernelSelector.select("auto").kernel(), 4), listener);
+            new CodeCache(KernelSelector.select("auto").kernel(), 4), listener);
 
     @AfterEach
     void close() {
@@ -54,11 +55,11 @@ class JobServiceTest {
         }
         boolean[] present = new boolean[shards.length];
         Arrays.fill(present, true);
-        return new StripeJob(op, CodecKind.RS_VANDERMONDE, dataShards, parityShards, shards, present, arena);
+        return new StripeJob(op, new StripeShape(CodecKind.RS_VANDERMONDE, dataShards, parityShards), shards, present, arena);
     }
 
     static StripeJob as(Operation op, StripeJob job) {
-        return new StripeJob(op, job.kind(), job.dataShards(), job.parityShards(), job.shards(), job.present(), job.arena());
+        return new StripeJob(op, job.shape(), job.shards(), job.present(), job.arena());
     }
 
     @Test
@@ -115,11 +116,16 @@ class JobServiceTest {
     }
 
     @Test
-    void invalidShape_failsOnTheWorker_asAClientError() throws Exception {
+    void invalidShape_cannotBecomeAJob_andInputsTheCodecRefusesFailOnTheWorkerAsAClientError() throws Exception {
+        assertThatThrownBy(() -> new StripeShape(CodecKind.RS_VANDERMONDE, 250, 10)).isInstanceOf(InvalidShapeException.class);
+        assertThat(JobService.classify(new InvalidShapeException("k + m must be <= 256 (got 260)", 250, 10)))
+                .isEqualTo(Outcome.CLIENT_ERROR);
         StripeJob job = stripe(Operation.ENCODE, 1, 1, 64, 4);
-        StripeJob tooMany = new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, 250, 10, job.shards(), job.present(), job.arena());
+        StripeJob wrongLength = new StripeJob(Operation.ENCODE, new StripeShape(CodecKind.RS_VANDERMONDE, 2, 1),
+                job.shards(), job.present(), job.arena());
         try {
-            assertThatThrownBy(() -> service.code(tooMany).await().atMost(GUARD)).isInstanceOf(InvalidShapeException.class);
+            assertThatThrownBy(() -> service.code(wrongLength).await().atMost(GUARD))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.CLIENT_ERROR);
         } finally {
             job.arena().release();

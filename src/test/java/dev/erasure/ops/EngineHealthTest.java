@@ -3,7 +3,7 @@ package dev.erasure.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.erasure.buffer.NativeMemoryPool;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.kernel.KernelSelector;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobService;
@@ -20,7 +20,7 @@ class EngineHealthTest {
     private final NativeMemoryPool pool = new NativeMemoryPool(1 << 20, false);
     private final JobSettings settings = new JobSettings(1, 4, Duration.ofSeconds(5), 1);
     private final JobService jobs = new JobService(settings,
-            new Codecs(KernelSelector.select("scalar").kernel(), 2), JobListener.NONE);
+            new CodeCache(KernelSelector.select("scalar").kernel(), 2), JobListener.NONE);
     private final EngineHealth.Ready ready = new EngineHealth.Ready(state, jobs, pool);
     private final EngineHealth.Started started = new EngineHealth.Started(state, settings);
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodecKind;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.ShardLayout;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.kernel.KernelSelector;
@@ -69,7 +69,7 @@ class GracefulShutdownIT {
      */
     private static final Pattern SHUTTING_DOWN = Pattern.compile(
             "\"shuttingDown\"\\s*:\\s*true|\"name\"\\s*:\\s*\"Graceful Shutdown\"\\s*,\\s*\"status\"\\s*:\\s*\"DOWN\"");
-    private static final Codecs CODECS = new Codecs(KernelSelector.select("scalar").kernel(), 4);
+    private static final CodeCache CODECS = new CodeCache(KernelSelector.select("scalar").kernel(), 4);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicLong order = new AtomicLong();

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.job.JobService;
 import dev.erasure.job.Operation;
 import dev.erasure.job.StripeJob;
@@ -114,7 +115,7 @@ class OpsEndpointsTest {
             for (int i = 0; i < shards.length; i++) {
                 shards[i] = arena.allocate(1024);
             }
-            jobs.code(new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, 4, 2, shards, null, arena))
+            jobs.code(new StripeJob(Operation.ENCODE, new StripeShape(CodecKind.RS_VANDERMONDE, 4, 2), shards, null, arena))
                     .await().atMost(Duration.ofSeconds(30));
         } finally {
             arena.release();

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.StripeShape;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.kernel.KernelSelector;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobRejectedException;
@@ -34,7 +35,7 @@ class ShutdownSequenceEngineTest {
     private final ServiceState state = new ServiceState();
     private final NativeMemoryPool pool = new NativeMemoryPool(64L << 20, false);
     private final JobService jobs = new JobService(new JobSettings(2, 32, Duration.ofSeconds(30), 1),
-            new Codecs(KernelSelector.select("scalar").kernel(), 4), JobListener.NONE);
+            new CodeCache(KernelSelector.select("scalar").kernel(), 4), JobListener.NONE);
     private final ShutdownSequence sequence = ShutdownSequence.of(state, jobs, pool, Duration.ofSeconds(30));
 
     @AfterEach
@@ -54,8 +55,8 @@ class ShutdownSequenceEngineTest {
                 }
             }
         }
-        return new StripeJob(Operation.ENCODE, CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS, shards,
-                null, arena);
+        return new StripeJob(Operation.ENCODE, new StripeShape(CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS),
+                shards, null, arena);
     }
 
     /** Submits like the HTTP side: keeps its reference and drops it when the job ends. */

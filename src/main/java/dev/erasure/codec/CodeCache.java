@@ -13,7 +13,7 @@ import java.util.Objects;
  * from the cache; callers still holding it may keep using it (its tables are freed when it becomes
  * unreachable).
  */
-public final class Codecs {
+public final class CodeCache {
 
     private final Kernel kernel;
     private final int capacity;
@@ -24,7 +24,7 @@ public final class Codecs {
      * @param capacity how many shapes to keep (>= 1); the least recently used is dropped
      * @throws IllegalArgumentException if capacity < 1
      */
-    public Codecs(Kernel kernel, int capacity) {
+    public CodeCache(Kernel kernel, int capacity) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         if (capacity < 1) {
             throw new IllegalArgumentException("codec cache capacity must be >= 1 (got " + capacity + ")");
@@ -33,7 +33,7 @@ public final class Codecs {
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<StripeShape, ErasureCode> eldest) {
-                return size() > Codecs.this.capacity;
+                return size() > CodeCache.this.capacity;
             }
         };
     }

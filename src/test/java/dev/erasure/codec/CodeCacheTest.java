@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.erasure.codec.kernel.ScalarKernel;
 import org.junit.jupiter.api.Test;
 
-class CodecsTest {
+class CodeCacheTest {
 
     @Test
     void get_sameShapeTwice_returnsSameInstance() {
-        Codecs codecs = new Codecs(new ScalarKernel(), 4);
+        CodeCache codecs = new CodeCache(new ScalarKernel(), 4);
         ErasureCode first = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 10, 4));
         assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 10, 4))).isSameAs(first);
         assertThat(codecs.get(new StripeShape(CodecKind.RS_VANDERMONDE, 10, 4))).isNotSameAs(first);
@@ -19,7 +19,7 @@ class CodecsTest {
 
     @Test
     void get_moreShapesThanCapacity_dropsLeastRecentlyUsed() {
-        Codecs codecs = new Codecs(new ScalarKernel(), 2);
+        CodeCache codecs = new CodeCache(new ScalarKernel(), 2);
         ErasureCode a = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 2, 1));
         ErasureCode b = codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 3, 1));
         assertThat(codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 2, 1))).isSameAs(a);
@@ -31,7 +31,7 @@ class CodecsTest {
 
     @Test
     void get_invalidShape_throwsInvalidShape() {
-        Codecs codecs = new Codecs(new ScalarKernel(), 2);
+        CodeCache codecs = new CodeCache(new ScalarKernel(), 2);
         assertThatThrownBy(() -> codecs.get(new StripeShape(CodecKind.RS_CAUCHY, 250, 7)))
                 .isInstanceOf(InvalidShapeException.class)
                 .hasMessage("k + m must be <= 256 (got 257)");
@@ -39,7 +39,7 @@ class CodecsTest {
 
     @Test
     void constructor_capacityBelowOne_isRejected() {
-        assertThatThrownBy(() -> new Codecs(new ScalarKernel(), 0))
+        assertThatThrownBy(() -> new CodeCache(new ScalarKernel(), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("codec cache capacity must be >= 1 (got 0)");
     }

@@ -1,0 +1,103 @@
+package dev.erasure.api;
+
+import dev.erasure.codec.CodecKind;
+import dev.erasure.codec.StripeShape;
+import io.vertx.core.MultiMap;
+import java.util.Arrays;
+
+/**
+ * The query parameters of the coding endpoints, each parsed and checked before any byte of the
+ * body is read: {@code k}, {@code m} and {@code codec} (default {@code rs-vandermonde}) become the
+ * request's {@link StripeShape}, whose code judges k and m; {@code size} and {@code want} are the
+ * decode and reconstruct parameters. Every refusal is a 400 naming the parameter, the rule and the
+ * value received.
+ */
+public final class QueryParams {
+
+    /** The codec of a request without a {@code codec} parameter. */
+    static final CodecKind DEFAULT_CODEC = CodecKind.RS_VANDERMONDE;
+
+    private QueryParams() {
+    }
+
+    /**
+     * The stripe shape of {@code k}, {@code m} and {@code codec}.
+     *
+     * @throws ApiException (400) for a missing or non-numeric k or m or an unknown codec
+     * @throws dev.erasure.codec.InvalidShapeException (400) for a shape the code refuses
+     */
+    public static StripeShape shape(MultiMap query) {
+        long dataShards = requiredLong(query, "k", "data shards");
+        long parityShards = requiredLong(query, "m", "parity shards");
+        return StripeShape.of(codec(query.get("codec")), dataShards, parityShards);
+    }
+
+    private static CodecKind codec(String value) {
+        if (value == null) {
+            return DEFAULT_CODEC;
+        }
+        try {
+            return CodecKind.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidParameter(e.getMessage());
+        }
+    }
+
+    /** The decode parameter {@code size}: required, >= 1. */
+    public static long objectSize(MultiMap query) {
+        String value = query.get("size");
+        if (value == null || value.isBlank()) {
+            throw ApiException.invalidParameter("query parameter size is required (the object size in bytes, >= 1)");
+        }
+        long size = parseLong("size", value);
+        if (size < 1) {
+            throw ApiException.invalidParameter("size must be >= 1 (got " + size + ")");
+        }
+        return size;
+    }
+
+    /**
+     * The reconstruct parameter {@code want}: comma-separated shard indexes, each in 0..k+m-1, no
+     * duplicates. Returns null when absent (meaning "every missing shard").
+     */
+    public static int[] wanted(MultiMap query, StripeShape shape) {
+        String value = query.get("want");
+        if (value == null) {
+            return null;
+        }
+        int total = shape.totalShards();
+        String[] items = value.split(",", -1);
+        int[] wanted = new int[items.length];
+        boolean[] seen = new boolean[total];
+        for (int i = 0; i < items.length; i++) {
+            int index = (int) parseLong("want", items[i].trim());
+            if (index < 0 || index >= total) {
+                throw ApiException.invalidParameter("want index " + index + " is out of range 0.." + (total - 1)
+                        + " (k + m = " + total + ")");
+            }
+            if (seen[index]) {
+                throw ApiException.invalidParameter("want lists index " + index + " twice (got '" + value + "')");
+            }
+            seen[index] = true;
+            wanted[i] = index;
+        }
+        Arrays.sort(wanted);
+        return wanted;
+    }
+
+    private static long requiredLong(MultiMap query, String name, String meaning) {
+        String value = query.get(name);
+        if (value == null || value.isBlank()) {
+            throw ApiException.invalidParameter("query parameter " + name + " is required (" + meaning + ", >= 1)");
+        }
+        return parseLong(name, value);
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidParameter(name + " must be an integer (got '" + value + "')");
+        }
+    }
+}
