@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /v1/codecs}: every codec the service speaks, with its limits (k, m, total shards,
@@ -18,12 +19,13 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class CodecCatalogRoute {
 
-    private final Buffer body = Buffer.buffer(catalog().encode());
+    /** The answer, encoded once; each response wraps it in a buffer of its own. */
+    private final byte[] body = catalog().encode().getBytes(StandardCharsets.UTF_8);
 
     void init(@Observes Router router) {
         router.get("/v1/codecs").handler(routing -> routing.response()
                 .putHeader("Content-Type", "application/json")
-                .end(body));
+                .end(Buffer.buffer(body)));
     }
 
     /** The response document: the default codec and one entry per {@link CodecKind}, in declaration order. */
