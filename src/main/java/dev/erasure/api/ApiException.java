@@ -12,6 +12,10 @@ public final class ApiException extends RuntimeException {
         INVALID_PARAMETER(400, "invalid-parameter", "Invalid parameter"),
         MALFORMED_BODY(400, "malformed-body", "Malformed request body"),
         INVALID_SHARD_SET(400, "invalid-shard-set", "Invalid shard set"),
+        /** No endpoint at this {@code /v1} path. */
+        NOT_FOUND(404, "not-found", "Not found"),
+        /** The path exists, but not for this method; the answer carries {@code Allow}. */
+        METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
         BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
         UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
         TOO_FEW_SHARDS(422, "too-few-shards", "Too few usable shards"),

@@ -5,6 +5,7 @@ import dev.erasure.buffer.NativeMemoryPool;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -55,6 +56,11 @@ final class Exchange {
 
     HttpServerResponse response() {
         return response;
+    }
+
+    /** The decoded query parameters. */
+    MultiMap query() {
+        return request.params();
     }
 
     /** The job's arena, opened on first use; the exchange holds its reference until the response ends. */
@@ -205,10 +211,6 @@ final class Exchange {
     io.vertx.core.Future<Void> end(Buffer last) {
         responding = true;
         return response.end(last).onComplete(ar -> releaseArena());
-    }
-
-    boolean isGone() {
-        return gone;
     }
 
     /** The connection is gone: stop the job; no write can touch the arena any more, so release it. */

@@ -1,7 +1,7 @@
 package dev.erasure.api;
 
-import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

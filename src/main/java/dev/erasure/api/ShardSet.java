@@ -31,11 +31,6 @@ record ShardSet(StripeShape shape, long shardSize, MemorySegment[] shards, boole
         return count;
     }
 
-    /** Indexes in 0..k+m-1 that were not received at all. */
-    int[] missing() {
-        return IntStream.range(0, shape.totalShards()).filter(i -> shards[i] == null).toArray();
-    }
-
     /** The {@code Discarded-Shards} header value, or null when nothing was discarded. */
     String discardedHeader() {
         return discarded.length == 0 ? null : join(discarded);

@@ -1,7 +1,7 @@
 package dev.erasure.api;
 
-import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.erasure.api;
 
-import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
@@ -19,12 +19,11 @@ final class ShardSetReader {
     }
 
     /**
-     * Checks the Content-Type (415, or 400 for a multipart type without boundary) and returns the
-     * step that reads the body and hands the set to {@code onSet}. Checking first lets the caller
-     * validate every header before the body is touched.
+     * Checks the Content-Type at once (415, or 400 for a multipart type without boundary), then
+     * streams the body and hands the complete set to {@code onSet} on the event loop. What
+     * {@code onSet} throws becomes the problem answer.
      */
-    static Runnable prepare(Exchange exchange, StripeShape shape, JobArena arena, ApiLimits limits,
-            Consumer<ShardSet> onSet) {
+    static void read(Exchange exchange, StripeShape shape, JobArena arena, ApiLimits limits, Consumer<ShardSet> onSet) {
         String contentType = exchange.request().getHeader("Content-Type");
         String type = MediaTypes.baseType(contentType);
         long declared = exchange.declaredLength();
@@ -32,16 +31,16 @@ final class ShardSetReader {
             String boundary = MediaTypes.boundary(contentType);
             ShardSetCollector collector = new ShardSetCollector(shape, arena, declared);
             MultipartParser parser = new MultipartParser(boundary, limits.maxParts(), limits.maxPartHeaderBytes(), collector);
-            return () -> exchange.readBody(chunk -> parser.feed(chunk.getByteBuf()), () -> {
+            exchange.readBody(chunk -> parser.feed(chunk.getByteBuf()), () -> {
                 parser.finish();
                 onSet.accept(collector.result());
             });
-        }
-        if (MediaTypes.JSON.equals(type)) {
+        } else if (MediaTypes.JSON.equals(type)) {
             Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 4096);
-            return () -> exchange.readBody(body::appendBuffer,
+            exchange.readBody(body::appendBuffer,
                     () -> onSet.accept(JsonShardSets.read(body, shape, arena, limits.maxParts())));
+        } else {
+            throw MediaTypes.unsupported(contentType, ACCEPTED);
         }
-        throw MediaTypes.unsupported(contentType, ACCEPTED);
     }
 }

@@ -1,7 +1,7 @@
 package dev.erasure.api;
 
-import dev.erasure.codec.StripeShape;
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.StripeShape;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +32,30 @@ final class ShardSetWriter {
         return Buffer.buffer(Unpooled.wrappedBuffer(segment.asByteBuffer()));
     }
 
+    /**
+     * Answers a shard set: multipart/mixed, or the JSON shard set when the client accepts JSON.
+     * {@code objectSize} < 0 and {@code discarded} == null leave those headers out.
+     */
+    static void respondShards(Exchange exchange, StripeShape shape, long shardSize, long objectSize, String discarded,
+            int[] indexes, MemorySegment[] shards) {
+        HttpServerResponse response = exchange.response();
+        shardHeaders(response, shape, shardSize, objectSize, discarded);
+        if (MediaTypes.wantsJson(exchange.request().getHeader("Accept"))) {
+            Buffer body = json(shape, shardSize, objectSize, indexes, shards);
+            response.putHeader("Content-Type", MediaTypes.JSON);
+            exchange.end(body);
+        } else {
+            exchange.end(multipart(response, indexes, shards, exchange.arena()));
+        }
+    }
+
+    /** Answers the object: the first {@code size} bytes of the data shards, with the shard headers. */
+    static void respondObject(Exchange exchange, StripeShape shape, long shardSize, String discarded,
+            MemorySegment[] dataShards, long size) {
+        shardHeaders(exchange.response(), shape, shardSize, -1, discarded);
+        exchange.end(object(exchange.response(), dataShards, size));
+    }
+
     /** The headers of every response that carries shards; objectSize < 0 and discarded == null are left out. */
     static void shardHeaders(HttpServerResponse response, StripeShape shape, long shardSize, long objectSize,
             String discarded) {
@@ -54,13 +78,9 @@ final class ShardSetWriter {
      * out in one gathering write instead of one flush per part.
      *
      * <p>The part headers are written into {@code arena}, the job's arena, which the exchange holds
-     * until the response's last byte is written. They must be direct memory: Netty's NIO channel
-     * writes a composite as it is only if every component is direct, so one heap header made it
-     * copy the whole response, shards included, into a freshly zeroed direct buffer (seen in a JFR
-     * profile of 1 MiB encodes). They must not come from Netty's pooled allocator either: Vert.x
-     * wraps the body in an unreleasable buffer, so pooled headers were never given back (a native
-     * leak of about 2 KB per response, found with -XX:NativeMemoryTracking; test in
-     * {@code MultipartMemoryTest}).
+     * until the response's last byte is written: direct memory, because Netty writes a composite
+     * without copying it only if every component is direct, and not Netty's pooled buffers, which
+     * Vert.x never releases (docs/engine.md, "Responses from native memory").
      */
     static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
         String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());

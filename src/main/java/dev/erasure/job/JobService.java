@@ -44,11 +44,6 @@ public final class JobService implements AutoCloseable {
 
     /** The result of VERIFY: parity indexes that did not match, ascending (empty when consistent). */
     public record VerifyResult(int[] mismatchedParity) {
-
-        /** True when every parity shard matched. */
-        public boolean consistent() {
-            return mismatchedParity.length == 0;
-        }
     }
 
     private final CodeCache codecs;

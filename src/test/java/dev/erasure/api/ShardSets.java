@@ -9,13 +9,17 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
 
-/** Test helpers: random objects, shard sets on the heap, and the contract's wire formats built and parsed independently of the service's code. */
-final class ShardSets {
+/**
+ * Test helpers: random objects, shard sets on the heap, and the contract's wire formats built and
+ * parsed independently of the service's code. Public for the tests of other packages: the one
+ * strict reader of multipart/mixed responses in the tests.
+ */
+public final class ShardSets {
 
     static final String BOUNDARY = "test-boundary-7f3a";
 
     /** One shard as the client sees it. */
-    record Part(int index, String crc32c, byte[] data) {
+    public record Part(int index, String crc32c, byte[] data) {
         Part(int index, byte[] data) {
             this(index, crc(data), data);
         }
@@ -36,7 +40,7 @@ final class ShardSets {
         return bytes;
     }
 
-    static String crc(byte[] data) {
+    public static String crc(byte[] data) {
         CRC32C crc = new CRC32C();
         crc.update(data);
         return HexFormat.of().toHexDigits((int) crc.getValue());
@@ -73,11 +77,11 @@ final class ShardSets {
     }
 
     /**
-     * Parses a multipart/mixed response strictly: every part has Content-Type
-     * application/octet-stream, Shard-Index and a Shard-CRC32C of 8 lower-case hex digits that
-     * matches its body.
+     * Parses a multipart/mixed response strictly: the body ends with the close delimiter, and every
+     * part has Content-Type application/octet-stream, Shard-Index and a Shard-CRC32C of 8 lower-case
+     * hex digits that matches its body.
      */
-    static List<Part> parseMixed(String contentType, byte[] body) {
+    public static List<Part> parseMixed(String contentType, byte[] body) {
         if (!contentType.startsWith("multipart/mixed; boundary=")) {
             throw new AssertionError("not multipart/mixed: " + contentType);
         }
@@ -85,6 +89,9 @@ final class ShardSets {
         String text = new String(body, StandardCharsets.ISO_8859_1);
         List<Part> parts = new ArrayList<>();
         String delimiter = "--" + boundary;
+        if (!text.endsWith(delimiter + "--\r\n")) {
+            throw new AssertionError("multipart body does not end with its close delimiter " + delimiter + "--");
+        }
         int at = text.indexOf(delimiter);
         while (!text.startsWith(delimiter + "--", at)) {
             int headersEnd = text.indexOf("\r\n\r\n", at);

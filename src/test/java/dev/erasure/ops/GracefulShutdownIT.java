@@ -3,6 +3,7 @@ package dev.erasure.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.erasure.api.ShardSets;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.CodeCache;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -261,11 +261,13 @@ class GracefulShutdownIT {
         assertThat(response.headers().firstValue("Object-Size")).hasValue(Integer.toString(object.length));
         assertThat(response.headers().firstValue("Shard-Size")).hasValue(Integer.toString(shardSize));
         String contentType = response.headers().firstValue("Content-Type").orElse("");
-        List<byte[]> shards = parseMixed(contentType, response.body());
+        List<ShardSets.Part> shards = ShardSets.parseMixed(contentType, response.body());
         byte[][] expected = expectedShards(object, shardSize);
-        assertThat(shards).as("shard count").hasSize(expected.length);
+        assertThat(shards).as("shards in index order").extracting(ShardSets.Part::index)
+                .containsExactlyElementsOf(IntStream.range(0, expected.length).boxed().toList());
         for (int i = 0; i < expected.length; i++) {
-            assertThat(Arrays.equals(shards.get(i), expected[i])).as("shard %d of %d bytes", i, object.length).isTrue();
+            assertThat(Arrays.equals(shards.get(i).data(), expected[i])).as("shard %d of %d bytes", i, object.length)
+                    .isTrue();
         }
     }
 
@@ -278,27 +280,6 @@ class GracefulShutdownIT {
         MemorySegment[] segments = Arrays.stream(shards).map(MemorySegment::ofArray).toArray(MemorySegment[]::new);
         CODECS.get(new StripeShape(CodecKind.RS_VANDERMONDE, DATA_SHARDS, PARITY_SHARDS)).encode(segments, CancelSignal.NEVER);
         return shards;
-    }
-
-    /** Parses multipart/mixed strictly: parts in index order, each with a matching Shard-CRC32C. */
-    private static List<byte[]> parseMixed(String contentType, byte[] body) {
-        Matcher boundary = Pattern.compile("multipart/mixed;\\s*boundary=\"?([^\";]+)\"?").matcher(contentType);
-        assertThat(boundary.find()).as("Content-Type %s", contentType).isTrue();
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        String delimiter = "--" + boundary.group(1);
-        assertThat(text).as("multipart ends with its close delimiter").endsWith(delimiter + "--\r\n");
-        List<byte[]> parts = new ArrayList<>();
-        int at = text.indexOf(delimiter);
-        while (!text.startsWith(delimiter + "--", at)) {
-            int headersEnd = text.indexOf("\r\n\r\n", at);
-            String headers = text.substring(at + delimiter.length() + 2, headersEnd);
-            int next = text.indexOf("\r\n" + delimiter, headersEnd + 4);
-            byte[] data = text.substring(headersEnd + 4, next).getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(headers).contains("Shard-Index: " + parts.size(), "Shard-CRC32C: " + crc(data));
-            parts.add(data);
-            at = next + 2;
-        }
-        return parts;
     }
 
     private HttpRequest encode(byte[] object) {
@@ -338,12 +319,6 @@ class GracefulShutdownIT {
         byte[] bytes = new byte[size];
         random.nextBytes(bytes);
         return bytes;
-    }
-
-    private static String crc(byte[] data) {
-        CRC32C crc = new CRC32C();
-        crc.update(data);
-        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     private static String text(byte[] body) {

@@ -2,6 +2,7 @@ package dev.erasure.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.erasure.api.ShardSets;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobService;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -118,11 +119,11 @@ class OverloadTest {
 
     /** Twelve parts; the data shards joined are the object (zero-padded); every CRC header matches. */
     private static void assertEncodedCorrectly(HttpResponse<byte[]> response, byte[] object) {
-        List<Multipart.Part> parts = Multipart.parse(response.headers().firstValue("Content-Type").orElseThrow(),
+        List<ShardSets.Part> parts = ShardSets.parseMixed(response.headers().firstValue("Content-Type").orElseThrow(),
                 response.body());
-        assertThat(parts).extracting(Multipart.Part::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        assertThat(parts).extracting(ShardSets.Part::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         ByteArrayOutputStream data = new ByteArrayOutputStream();
-        for (Multipart.Part part : parts) {
+        for (ShardSets.Part part : parts) {
             assertThat(part.crc32c()).isEqualTo(Bodies.crc(part.data()));
             if (part.index() < 8) {
                 data.writeBytes(part.data());
