@@ -1,4 +1,4 @@
-// HTTP calls of the Erasure Service contract (API.md), one function per endpoint.
+// HTTP calls of the Erasure Service contract (docs/api.md), one function per endpoint.
 // Every request carries a `name` tag (the flow), so URLs with query strings do not explode the
 // metric series, and binary bodies come back as ArrayBuffer.
 
@@ -6,7 +6,16 @@ import http from 'k6/http';
 import { check } from 'k6';
 import { verifyBodies } from './config.js';
 
+/** @import { Params, ResponseType } from 'k6/http' */
+
+/**
+ * The shard set of a JSON encode response (docs/api.md, "Shard sets").
+ * @typedef {{codec: string, k: number, m: number, shardSize: number, size: number,
+ *   shards: {index: number, crc32c: string, data: string}[]}} JsonShardSet
+ */
+
 // VERIFY=0: bodies are not kept (responseType 'none'), so the generator spends no CPU on them.
+/** @type {ResponseType} */
 const RESPONSE_TYPE = verifyBodies() ? 'binary' : 'none';
 
 function codingQuery(shape, extra) {
@@ -17,6 +26,7 @@ function codingQuery(shape, extra) {
   return query;
 }
 
+/** @returns {Params} */
 function params(name, contentType, accept) {
   const headers = {};
   if (contentType) headers['Content-Type'] = contentType;
@@ -66,6 +76,7 @@ export function reconstruct(baseUrl, shape, shardSet, name) {
  * Encodes `object` with Accept: application/json and returns the parsed shard set
  * ({codec, k, m, shardSize, size, shards: [{index, crc32c, data (base64)}]}). For setup():
  * throws when the service does not answer a valid encode.
+ * @returns {JsonShardSet}
  */
 export function encodeForSetup(baseUrl, shape, object) {
   const request = params('setup_encode', 'application/octet-stream', 'application/json');
@@ -75,7 +86,7 @@ export function encodeForSetup(baseUrl, shape, object) {
     throw new Error(`setup encode ${shape.k}+${shape.m} of ${shape.size} bytes answered ${response.status}: `
       + `${String(response.body || response.error).slice(0, 300)}`);
   }
-  const shardSet = response.json();
+  const shardSet = /** @type {JsonShardSet} */ (response.json());
   if (!shardSet.shards || shardSet.shards.length !== shape.k + shape.m) {
     throw new Error(`setup encode returned ${shardSet.shards ? shardSet.shards.length : 'no'} shards, `
       + `expected ${shape.k + shape.m}`);

@@ -114,7 +114,7 @@ export function decodeIteration(name, stripe) {
   const ok = check(response, {
     'decode: status 200': (r) => r.status === 200,
     'decode: body is the original object': (r) => !VERIFY
-      || (r.status === 200 && r.body.byteLength === shape.size && sha256(r.body) === stripe.objectHash),
+      || (r.status === 200 && /** @type {ArrayBuffer} */ (r.body).byteLength === shape.size && sha256(r.body) === stripe.objectHash),
   });
   erasedShards.add(erasures.length);
   if (ok) objectBytes.add(shape.size);

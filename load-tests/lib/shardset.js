@@ -1,4 +1,4 @@
-// Shard sets on the wire (API.md "Shard sets"): multipart/mixed build and parse, the JSON form,
+// Shard sets on the wire (docs/api.md, "Shard sets"): multipart/mixed build and parse, the JSON form,
 // multipart/form-data through k6's http.file, and random erasure patterns.
 
 import http from 'k6/http';

@@ -1,4 +1,4 @@
-"""Shard sets of the contract (API.md) for the local runner: build multipart/mixed request bodies
+"""Shard sets of the contract (docs/api.md) for the local runner: build multipart/mixed request bodies
 from an encode answer in JSON, parse multipart/mixed answers, split objects like klauspost Split."""
 import base64
 import random

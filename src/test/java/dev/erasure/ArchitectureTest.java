@@ -7,75 +7,64 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of STYLE.md, checked by scanning the sources of {@code src/main/java}: every
- * import, and every fully qualified name written in code (comments and string literals are not
- * code). Plain JUnit, no extra dependency.
- *
- * <ul>
- *   <li>{@code codec} and {@code buffer} are plain Java: no {@code io.quarkus}, {@code jakarta},
- *       {@code io.vertx}, {@code io.smallrye}; {@code codec} may use only {@code codec.*} of the
- *       project and {@code buffer} only itself;</li>
- *   <li>{@code job} uses no {@code jakarta.ws.rs}, {@code io.vertx}, {@code api} or {@code ops};</li>
- *   <li>nothing outside {@code ops} uses {@code ops}.</li>
- * </ul>
+ * The package rules of docs/architecture.md as one table: for every package of {@code src/main/java}
+ * (sub-packages included, each its own row), the packages its sources may use. Checked on every
+ * import and every fully qualified name written in code (comments and string literals are not
+ * code). A package may always use itself; an entry ending in {@code .**} allows a package and
+ * everything below it, any other entry exactly that package. Plain JUnit, no extra dependency.
  */
 class ArchitectureTest {
 
-    private static final List<String> FRAMEWORKS = List.of("io.quarkus", "jakarta", "io.vertx", "io.smallrye");
+    private static final String JDK = "java.**";
 
-    /** A reference that breaks a rule. */
-    record Violation(String file, String pkg, String reference, String rule) {
+    /** Package -> what it may use. Only ops uses ops; the codec packages form a one-way ladder. */
+    static final Map<String, List<String>> ALLOWED = table(
+            row("dev.erasure.codec.gf", JDK),
+            row("dev.erasure.codec.kernel", JDK, "jdk.incubator.vector", "dev.erasure.codec.gf"),
+            row("dev.erasure.codec.isal", JDK, "dev.erasure.codec.kernel"),
+            row("dev.erasure.codec", JDK, "dev.erasure.codec.gf", "dev.erasure.codec.kernel"),
+            row("dev.erasure.codec.select", JDK, "dev.erasure.codec.kernel", "dev.erasure.codec.isal"),
+            row("dev.erasure.buffer", JDK),
+            row("dev.erasure.job", JDK, "dev.erasure.codec", "dev.erasure.buffer", "io.smallrye.mutiny.**"),
+            row("dev.erasure.api", JDK, "dev.erasure.codec", "dev.erasure.buffer", "dev.erasure.job",
+                    "io.vertx.**", "io.netty.**", "io.smallrye.**", "io.micrometer.**", "io.quarkus.**", "jakarta.**",
+                    "org.jboss.logging"),
+            row("dev.erasure.api.security", JDK, "dev.erasure.api", "io.vertx.**", "io.smallrye.**",
+                    "io.micrometer.**", "io.quarkus.**", "jakarta.**", "org.jboss.logging"),
+            row("dev.erasure.ops", JDK, "dev.erasure.**", "io.quarkus.**", "io.smallrye.**", "io.micrometer.**",
+                    "jakarta.**", "org.eclipse.microprofile.**", "org.jboss.logging"));
+
+    /** A reference that breaks the table. */
+    record Violation(String file, String pkg, String reference) {
         @Override
         public String toString() {
-            return file + " (package " + pkg + ") uses " + reference + ": " + rule;
+            return file + " (package " + pkg + ") uses " + reference + ", allowed: " + ALLOWED.get(pkg);
         }
     }
-
-    /**
-     * One rule: sources in {@code scope} (a package and its subpackages) but not in {@code except}
-     * may not use names under {@code banned} unless they are under {@code allowed}.
-     */
-    record Rule(String scope, String except, List<String> banned, List<String> allowed, String why) {
-        boolean applies(String pkg) {
-            return within(pkg, scope) && (except.isEmpty() || !within(pkg, except));
-        }
-
-        boolean breaks(String reference) {
-            return banned.stream().anyMatch(prefix -> within(reference, prefix))
-                    && allowed.stream().noneMatch(prefix -> within(reference, prefix));
-        }
-    }
-
-    static final List<Rule> RULES = List.of(
-            new Rule("dev.erasure.codec", "", concat(FRAMEWORKS, "dev.erasure"), List.of("dev.erasure.codec"),
-                    "codec is plain Java (no framework) and uses only codec.* of the project"),
-            new Rule("dev.erasure.buffer", "", concat(FRAMEWORKS, "dev.erasure"), List.of("dev.erasure.buffer"),
-                    "buffer is plain Java (no framework) and uses no other project package"),
-            new Rule("dev.erasure.job", "",
-                    List.of("jakarta.ws.rs", "io.vertx", "dev.erasure.api", "dev.erasure.ops"), List.of(),
-                    "job knows no HTTP, no api and no ops"),
-            new Rule("dev.erasure", "dev.erasure.ops", List.of("dev.erasure.ops"), List.of(),
-                    "only ops may use ops"));
 
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)\\s*;",
             Pattern.MULTILINE);
     /** A qualified name that starts with a lower-case segment and goes on with at least one more segment. */
-    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])((?:dev|io|jakarta)\\.[a-z]\\w*(?:\\.\\w+)+)");
+    private static final Pattern QUALIFIED = Pattern.compile(
+            "(?<![\\w.])((?:dev|io|jakarta|jdk|org|com)\\.[a-z]\\w*(?:\\.\\w+)+)");
     private static final Pattern COMMENTS_AND_STRINGS = Pattern.compile(
             "/\\*.*?\\*/|//[^\\n]*|\"\"\".*?\"\"\"|\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])*'", Pattern.DOTALL);
 
     @Test
-    void mainSources_followThePackageRules() {
+    void mainSources_useOnlyWhatTheirPackageRowAllows() {
         Map<String, String> sources = read(Path.of("src/main/java"));
 
         assertThat(sources).as("sources scanned").isNotEmpty().containsKey("dev/erasure/ops/Producers.java");
@@ -83,7 +72,15 @@ class ArchitectureTest {
     }
 
     @Test
-    void scanner_findsAFrameworkImportInCodec() {
+    void everyMainPackageHasARow_andEveryRowAPackage() {
+        Set<String> packages = new TreeSet<>();
+        read(Path.of("src/main/java")).values().forEach(text -> packages.add(packageOf(text)));
+
+        assertThat(packages).as("packages of src/main/java").containsExactlyInAnyOrderElementsOf(ALLOWED.keySet());
+    }
+
+    @Test
+    void scanner_findsAFrameworkImportInASubPackageOfCodec() {
         Map<String, String> sources = Map.of("Bad.java", """
                 package dev.erasure.codec.kernel;
                 import io.quarkus.runtime.Startup;
@@ -92,6 +89,18 @@ class ArchitectureTest {
                 """);
 
         assertThat(check(sources)).extracting(Violation::reference).containsExactly("io.quarkus.runtime.Startup");
+    }
+
+    @Test
+    void scanner_findsTheKernelPackageReachingUpToTheSelection() {
+        Map<String, String> sources = Map.of(
+                "Kernel.java", "package dev.erasure.codec.kernel;\nimport dev.erasure.codec.isal.IsalKernel;\nclass K {}\n",
+                "Isal.java", "package dev.erasure.codec.isal;\nimport dev.erasure.codec.select.KernelSelector;\nclass I {}\n",
+                "Gf.java", "package dev.erasure.codec.gf;\nimport dev.erasure.codec.kernel.Kernel;\nclass G {}\n");
+
+        assertThat(check(sources)).extracting(Violation::reference).containsExactly(
+                "dev.erasure.codec.kernel.Kernel", "dev.erasure.codec.select.KernelSelector",
+                "dev.erasure.codec.isal.IsalKernel");
     }
 
     @Test
@@ -129,17 +138,22 @@ class ArchitectureTest {
                 "Api.java", "package dev.erasure.api;\nimport dev.erasure.ops.ErasureConfig;\nclass Api {}\n",
                 "Ops.java", "package dev.erasure.ops;\nimport dev.erasure.ops.Settings;\nimport io.quarkus.runtime.StartupEvent;\nclass Ops {}\n");
 
-        List<Violation> violations = check(sources);
+        assertThat(check(sources)).extracting(Violation::file).containsExactly("Api.java");
+    }
 
-        assertThat(violations).extracting(Violation::file).containsExactly("Api.java");
-        assertThat(violations.getFirst().rule()).isEqualTo("only ops may use ops");
+    @Test
+    void scanner_flagsAPackageWithoutARow() {
+        Map<String, String> sources = Map.of("New.java", "package dev.erasure.codec.fresh;\nimport java.util.List;\nclass N {}\n");
+
+        assertThat(check(sources)).extracting(Violation::reference).containsExactly("java.util.List");
     }
 
     @Test
     void scanner_acceptsTheAllowedDirections() {
         Map<String, String> sources = Map.of(
-                "Job.java", "package dev.erasure.job;\nimport dev.erasure.codec.Codecs;\nimport io.smallrye.mutiny.Uni;\nclass Job {}\n",
-                "Gf.java", "package dev.erasure.codec.gf;\nimport dev.erasure.codec.kernel.Kernel;\nimport java.lang.foreign.MemorySegment;\nclass Gf {}\n",
+                "Job.java", "package dev.erasure.job;\nimport dev.erasure.codec.CodeCache;\nimport io.smallrye.mutiny.Uni;\nclass Job {}\n",
+                "Select.java", "package dev.erasure.codec.select;\nimport dev.erasure.codec.isal.IsalKernel;\n"
+                        + "import dev.erasure.codec.kernel.Kernel;\nclass S {}\n",
                 "Api.java", "package dev.erasure.api;\nimport io.vertx.core.Vertx;\nimport dev.erasure.job.JobService;\nclass Api {}\n");
 
         assertThat(check(sources)).isEmpty();
@@ -150,17 +164,41 @@ class ArchitectureTest {
         List<Violation> violations = new ArrayList<>();
         new TreeMap<>(sources).forEach((file, text) -> {
             String code = COMMENTS_AND_STRINGS.matcher(text).replaceAll(" ");
-            Matcher pkgMatch = PACKAGE.matcher(code);
-            String pkg = pkgMatch.find() ? pkgMatch.group(1) : "";
+            String pkg = packageOf(code);
+            List<String> allowed = ALLOWED.getOrDefault(pkg, List.of());
             for (String reference : references(code)) {
-                for (Rule rule : RULES) {
-                    if (rule.applies(pkg) && rule.breaks(reference)) {
-                        violations.add(new Violation(file, pkg, reference, rule.why()));
-                    }
+                String used = packageOfReference(reference);
+                if (!used.equals(pkg) && allowed.stream().noneMatch(entry -> matches(entry, used))) {
+                    violations.add(new Violation(file, pkg, reference));
                 }
             }
         });
         return violations;
+    }
+
+    private static boolean matches(String entry, String pkg) {
+        if (entry.endsWith(".**")) {
+            String root = entry.substring(0, entry.length() - 3);
+            return pkg.equals(root) || pkg.startsWith(root + ".");
+        }
+        return pkg.equals(entry);
+    }
+
+    /** The package part of a referenced name: its segments up to the first capitalized one (or a wildcard). */
+    private static String packageOfReference(String reference) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : reference.split("\\.")) {
+            if (segment.equals("*") || Character.isUpperCase(segment.charAt(0))) {
+                break;
+            }
+            segments.add(segment);
+        }
+        return String.join(".", segments);
+    }
+
+    private static String packageOf(String text) {
+        Matcher matcher = PACKAGE.matcher(text);
+        return matcher.find() ? matcher.group(1) : "";
     }
 
     private static List<String> references(String code) {
@@ -189,13 +227,16 @@ class ArchitectureTest {
         return sources;
     }
 
-    private static boolean within(String name, String prefix) {
-        return name.equals(prefix) || name.startsWith(prefix + ".");
+    private static Map.Entry<String, List<String>> row(String pkg, String... allowed) {
+        return Map.entry(pkg, List.of(allowed));
     }
 
-    private static List<String> concat(List<String> list, String more) {
-        List<String> all = new ArrayList<>(list);
-        all.add(more);
-        return List.copyOf(all);
+    @SafeVarargs
+    private static Map<String, List<String>> table(Map.Entry<String, List<String>>... rows) {
+        Map<String, List<String>> table = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> row : rows) {
+            table.put(row.getKey(), row.getValue());
+        }
+        return table;
     }
 }

@@ -8,9 +8,8 @@ import java.util.ArrayDeque;
  * Native blocks that arenas carve their segments from, and the idle ones kept for reuse.
  *
  * <p>Why: a fresh native allocation of a large block is an {@code mmap} whose pages fault in on
- * first touch, and freeing it is an {@code munmap}; measured on this machine, opening an arena,
- * allocating 14 x 1 MiB and freeing it cost 6-16 ms per job that way, an order of magnitude more
- * than encoding the stripe. Reused blocks are already mapped.
+ * first touch, and freeing it is an {@code munmap}; per job that cost more than encoding the stripe
+ * (docs/engine.md, "Measurements"). Reused blocks are already mapped.
  *
  * <p>Blocks have power-of-two sizes from {@link #MIN_BLOCK} to {@link #MAX_CACHED_BLOCK}; larger
  * requests get an exact-size block that is never cached. Each block is allocated in an
@@ -88,8 +87,8 @@ final class BlockCache {
      * When the cache is full but holds an idle block of a larger class, that block is freed instead
      * (the smallest such one): freeing any block costs a thread handshake (its shared arena), and one
      * big block makes room for many small ones. Without this, a cache filled with the blocks of a
-     * burst of big jobs made every later small job free its block, one handshake per job (measured:
-     * 4 KiB echoes at about a fifth of their rate, docs/engine.md).
+     * burst of big jobs made every later small job free its block, one handshake per job
+     * (docs/engine.md, "Cache eviction").
      */
     void give(Block block) {
         int index = classIndex(block.size());

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>Why: closing a shared arena makes the JVM handshake with every thread, to be sure that none is
  * reading one of its segments. With one shared arena per job, that handshake dominated the
- * service's cost (measured with wrk on the 2-vCPU VM, see docs/engine.md).
+ * service's cost for small requests (docs/engine.md, "Native memory").
  *
  * <p>How: an arena joins the current {@link Generation} with its first allocation. A generation
  * takes arenas until it is <em>sealed</em>: when it is {@link #maxAgeNanos} old, after

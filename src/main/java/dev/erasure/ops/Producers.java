@@ -3,7 +3,7 @@ package dev.erasure.ops;
 import dev.erasure.api.ApiLimits;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodeCache;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
 import io.micrometer.core.instrument.MeterRegistry;

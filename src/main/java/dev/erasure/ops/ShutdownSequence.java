@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The ordered stop of the service (ARCHITECTURE.md, lifetime 5): readiness DOWN, stop accepting
+ * The ordered stop of the service (lifetime rule 5 of docs/architecture.md): readiness DOWN, stop accepting
  * jobs, drain queued and running jobs within the timeout, stop the workers, then close the native
  * memory pool and report anything still held as a leak. Every step runs even if an earlier one
  * failed, and the pool is closed last, after the workers are stopped, so no worker can write into

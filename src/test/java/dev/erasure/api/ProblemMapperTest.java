@@ -2,6 +2,7 @@ package dev.erasure.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.erasure.LogCapture;
 import dev.erasure.buffer.MemoryBudgetExceededException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ShardSizeMismatchException;
@@ -46,7 +47,12 @@ class ProblemMapperTest {
 
     @Test
     void anythingElseIsA500ThatRevealsNothing() {
-        Problem internal = mapper.map(new IllegalStateException("secret internals at line 42"));
+        Problem internal;
+        try (LogCapture log = LogCapture.of(ProblemMapper.class)) {
+            internal = mapper.map(new IllegalStateException("secret internals at line 42"));
+            assertThat(log.errors()).as("the cause goes to the log, not to the client").containsExactly(
+                    "request failed unexpectedly: java.lang.IllegalStateException: secret internals at line 42");
+        }
         assertThat(internal.status()).isEqualTo(500);
         assertThat(internal.detail()).doesNotContain("secret").doesNotContain("42");
         assertThat(internal.retryAfterSeconds()).isZero();

@@ -2,7 +2,7 @@ package dev.erasure.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,7 +1,7 @@
 package dev.erasure.codec;
 
 import dev.erasure.codec.kernel.Kernel;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,15 +1,14 @@
 package dev.erasure.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.erasure.NodeTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +35,7 @@ class DockerfileLintTest {
 
     @BeforeAll
     static void installLinter() throws Exception {
-        assumeTrue(onPath("node") && onPath("npm"), "node and npm are not installed: the Dockerfile linter cannot run");
-        if (!Files.isDirectory(TOOLS.resolve("node_modules/dockerfile-utils"))) {
-            Result install = run(List.of("npm", "ci", "--prefix", "tools", "--no-audit", "--no-fund"));
-            assertThat(install.exitCode()).as("npm ci --prefix tools:\n%s", install.output()).isZero();
-        }
+        NodeTools.require("the Dockerfile linter", "dockerfile-ast", "dockerfile-utils");
     }
 
     @Test
@@ -129,10 +124,5 @@ class DockerfileLintTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("%s finished", command).isTrue();
         return new Result(process.exitValue(), output);
-    }
-
-    private static boolean onPath(String program) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        return dirs.stream().anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
     }
 }

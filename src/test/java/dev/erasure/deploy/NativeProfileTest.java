@@ -38,7 +38,7 @@ class NativeProfileTest {
         assertThat(properties.get("erasure.it.arg-line")).as("JVM flags for the native executable").isEmpty();
     }
 
-    private static Map<String, String> nativeProfileProperties() throws Exception {
+    static Map<String, String> nativeProfileProperties() throws Exception {
         var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
         NodeList profiles = pom.getElementsByTagName("profile");
         for (int i = 0; i < profiles.getLength(); i++) {

@@ -40,6 +40,14 @@ class PackagedArtifactIT {
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE"));
     }
 
+    /** The README sends users to both; Quarkus serves Swagger UI only in dev and test unless told otherwise. */
+    @Test
+    void openApiAndSwaggerUiAreServedByThePackagedArtifact() {
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/v1/encode"));
+        given().redirects().follow(true).when().get("/q/swagger-ui").then().statusCode(200)
+                .contentType(containsString("text/html")).body(containsString("swagger-ui"));
+    }
+
     /**
      * Readiness names the kernel the service chose at start; a native executable never runs the
      * Vector API kernel (it would be many times slower than scalar there).

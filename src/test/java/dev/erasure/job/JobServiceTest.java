@@ -10,7 +10,7 @@ import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.TooFewShardsException;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.RecordingListener.Finished;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -2,6 +2,7 @@ package dev.erasure.loadtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.erasure.NodeTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * answers, the command that runs it, scenarios for both executors, error-rate and p95/p99
  * thresholds, setup() and handleSummary(). k6 itself cannot be installed here, so node parses,
  * links and evaluates the scripts against stand-ins of the k6 modules
- * ({@code load-tests/tools/check-k6-scripts.mjs}).
+ * ({@code load-tests/tools/check-k6-scripts.mjs}), and TypeScript type-checks them against k6's
+ * own declarations ({@code @types/k6}, pinned with TypeScript in {@code tools/package.json};
+ * {@code load-tests/tsconfig.json}).
  */
 class K6ScriptsTest {
 
@@ -41,6 +44,45 @@ class K6ScriptsTest {
                 LOAD_TESTS.resolve(CHECKER).toString(), root.toString()));
         command.addAll(List.of(arguments));
         return ExternalCommand.run(LOAD_TESTS, command);
+    }
+
+    /** {@code tsc --noEmit --allowJs --checkJs} over a tsconfig.json (the options are in the file too). */
+    private static ExternalCommand typeCheck(Path tsconfig) throws Exception {
+        NodeTools.require("the k6 script type check", "typescript", "@types/k6");
+        return ExternalCommand.run(LOAD_TESTS, List.of(NodeTools.bin("tsc").toString(), "--noEmit", "--allowJs",
+                "--checkJs", "--listFiles", "-p", tsconfig.toString()));
+    }
+
+    @Test
+    void everyScriptAndLibFileTypeChecksAgainstTheK6Declarations() throws Exception {
+        ExternalCommand result = typeCheck(LOAD_TESTS.resolve("tsconfig.json"));
+
+        assertThat(result.exitCode()).as("tsc over load-tests:%n%s", result.output()).isZero();
+        List<String> checked = result.output().lines().map(Path::of).filter(file -> file.startsWith(LOAD_TESTS))
+                .map(file -> LOAD_TESTS.relativize(file).toString()).filter(name -> !name.startsWith("tools/"))
+                .sorted().toList();
+        List<String> scripts = javaScriptFiles().stream().filter(name -> !name.startsWith("tools/")).toList();
+        assertThat(checked).as("every k6 script and lib file is type-checked").isEqualTo(scripts);
+    }
+
+    @Test
+    void typeCheckFindsMisusedK6Apis(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("tsconfig.json"), "{\"extends\": \""
+                + LOAD_TESTS.resolve("tsconfig.json").toString().replace('\\', '/') + "\", \"include\": [\"*.js\"]}");
+        Files.writeString(root.resolve("misused.js"), """
+                import http from 'k6/http';
+                import { postt } from 'k6/http';
+                export default function () {
+                  http.post('http://localhost:8080/v1/echo', 'x', { responseType: 'bytes' });
+                  http.get(42);
+                }
+                """);
+
+        ExternalCommand result = typeCheck(root.resolve("tsconfig.json"));
+
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("misused.js(2,").contains("'postt'")
+                .contains("misused.js(4,").contains("misused.js(5,");
     }
 
     private static List<String> javaScriptFiles() throws IOException {

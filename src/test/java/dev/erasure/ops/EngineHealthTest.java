@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodeCache;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;

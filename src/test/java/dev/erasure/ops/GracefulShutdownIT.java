@@ -9,7 +9,7 @@ import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.ShardLayout;
 import dev.erasure.codec.StripeShape;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.ConnectException;

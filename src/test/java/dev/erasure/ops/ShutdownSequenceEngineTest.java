@@ -2,12 +2,13 @@ package dev.erasure.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.erasure.LogCapture;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.CodeCache;
-import dev.erasure.codec.kernel.KernelSelector;
+import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobService;
@@ -106,7 +107,13 @@ class ShutdownSequenceEngineTest {
         forgotten.allocate(4096);
 
         // the sequence waits for held arenas until its budget ends, so give it a short one
-        ShutdownSequence.Result result = ShutdownSequence.of(state, jobs, pool, Duration.ofMillis(300)).run();
+        ShutdownSequence.Result result;
+        try (LogCapture log = LogCapture.of(ShutdownSequence.class)) {
+            result = ShutdownSequence.of(state, jobs, pool, Duration.ofMillis(300)).run();
+            assertThat(log.errors()).singleElement().asString()
+                    .startsWith("Native memory leak at shutdown: 1 arenas with ")
+                    .contains("-Derasure.buffer.track-allocations=true");
+        }
 
         assertThat(result.leaks().arenas()).isEqualTo(1);
         assertThat(result.leaks().bytes()).isGreaterThanOrEqualTo(4096);

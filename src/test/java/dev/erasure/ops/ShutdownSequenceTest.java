@@ -3,6 +3,7 @@ package dev.erasure.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.erasure.LogCapture;
 import dev.erasure.buffer.LeakReport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stop order of ARCHITECTURE.md, lifetime 5, on recording fakes: readiness DOWN, stop
+ * The stop order of lifetime rule 5 (docs/architecture.md), on recording fakes: readiness DOWN, stop
  * accepting, drain, stop workers, close the pool and report leaks.
  */
 class ShutdownSequenceTest {
@@ -119,7 +120,13 @@ class ShutdownSequenceTest {
     void run_reportsWhatThePoolStillHeld() {
         leaks = new LeakReport(2, 4096, List.of("stack-a", "stack-b"));
 
-        ShutdownSequence.Result result = sequence().run();
+        ShutdownSequence.Result result;
+        try (LogCapture log = LogCapture.of(ShutdownSequence.class)) {
+            result = sequence().run();
+            assertThat(log.errors()).singleElement().asString()
+                    .startsWith("Native memory leak at shutdown: 2 arenas with 4096 bytes were still held")
+                    .contains("arena opened at: stack-a").contains("arena opened at: stack-b");
+        }
 
         assertThat(result.leaks()).isEqualTo(leaks);
         assertThat(result.leaks().isEmpty()).isFalse();

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The kernel that hands the work to ISA-L's {@code ec_encode_data}, which picks the best code for
- * the CPU (AVX-512 with GFNI on this machine). Shards are passed in place: two native arrays of
+ * the CPU at run time (SSE, AVX2, AVX-512, GFNI). Shards are passed in place: two native arrays of
  * shard addresses (data, coding), no copies.
  *
  * <p>Tables: {@code ec_init_tables} expands each coefficient into 32 bytes of nibble tables, kept in
@@ -21,6 +21,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>ISA-L needs native addresses: when any segment of a call is on the heap, the call runs on the
  * fallback kernel given at construction instead (same results).
+ *
+ * <p>The class holds native state in static fields (a {@link Cleaner} with its thread, per-thread
+ * native scratch), so a native image initializes it at run time (docs/architecture.md, "Native
+ * state").
  */
 public final class IsalKernel implements Kernel {
 
@@ -33,16 +37,29 @@ public final class IsalKernel implements Kernel {
     private static final ThreadLocal<MemorySegment> POINTERS =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ValueLayout.ADDRESS, 512));
 
+    private final IsalLibrary library;
     private final Kernel fallback;
 
     /**
+     * A kernel on the process's binding, {@link IsalLibrary#system()}.
+     *
      * @param fallback kernel used for calls involving heap segments
      * @throws IllegalStateException if ISA-L is not available, with the reason
      */
     public IsalKernel(Kernel fallback) {
-        if (!IsalLibrary.available()) {
-            throw new IllegalStateException("ISA-L is not available: " + IsalLibrary.unavailableReason());
+        this(IsalLibrary.system(), fallback);
+    }
+
+    /**
+     * @param library the binding whose functions the kernel calls
+     * @param fallback kernel used for calls involving heap segments
+     * @throws IllegalStateException if the binding is not available, with the reason
+     */
+    public IsalKernel(IsalLibrary library, Kernel fallback) {
+        if (!library.available()) {
+            throw new IllegalStateException("ISA-L is not available: " + library.unavailableReason());
         }
+        this.library = library;
         this.fallback = fallback;
     }
 
@@ -63,12 +80,12 @@ public final class IsalKernel implements Kernel {
             MemorySegment.copy(coefficients[r], 0, a, ValueLayout.JAVA_BYTE, (long) r * columns, columns);
         }
         try {
-            IsalLibrary.initTables().invokeExact(columns, rows, a, gftbls);
+            library.initTables().invokeExact(columns, rows, a, gftbls);
         } catch (Throwable e) {
             memory.run();
             throw new IllegalStateException("ec_init_tables failed", e);
         }
-        IsalTables tables = new IsalTables(rows, columns, gftbls, memory, fallback.prepare(coefficients));
+        IsalTables tables = new IsalTables(library, rows, columns, gftbls, memory, fallback.prepare(coefficients));
         CLEANER.register(tables, memory);
         return tables;
     }
@@ -96,6 +113,7 @@ public final class IsalKernel implements Kernel {
     }
 
     private static final class IsalTables implements Tables {
+        private final IsalLibrary library;
         private final int rows;
         private final int columns;
         private final MemorySegment gftbls;
@@ -103,7 +121,9 @@ public final class IsalKernel implements Kernel {
         private final Tables heapFallback;
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-        IsalTables(int rows, int columns, MemorySegment gftbls, NativeTables memory, Tables heapFallback) {
+        IsalTables(IsalLibrary library, int rows, int columns, MemorySegment gftbls, NativeTables memory,
+                Tables heapFallback) {
+            this.library = library;
             this.rows = rows;
             this.columns = columns;
             this.gftbls = gftbls;
@@ -123,7 +143,7 @@ public final class IsalKernel implements Kernel {
 
         @Override
         public void multiply(MemorySegment[] inputs, MemorySegment[] outputs, long offset, long length) {
-            if (!allNative(inputs, columns) || !allNative(outputs, rows)) {
+            if (!Kernel.allNative(inputs, columns) || !Kernel.allNative(outputs, rows)) {
                 heapFallback.multiply(inputs, outputs, offset, length);
                 return;
             }
@@ -154,20 +174,11 @@ public final class IsalKernel implements Kernel {
                 }
                 int len = (int) Math.min(MAX_CALL_BYTES, length - done);
                 try {
-                    IsalLibrary.encodeData().invokeExact(len, columns, rows, gftbls, data, coding);
+                    library.encodeData().invokeExact(len, columns, rows, gftbls, data, coding);
                 } catch (Throwable e) {
                     throw new IllegalStateException("ec_encode_data failed", e);
                 }
             }
-        }
-
-        private static boolean allNative(MemorySegment[] segments, int count) {
-            for (int i = 0; i < count; i++) {
-                if (!segments[i].isNative()) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         @Override

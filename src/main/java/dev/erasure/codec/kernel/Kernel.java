@@ -69,4 +69,14 @@ public interface Kernel {
         }
         return copy;
     }
+
+    /** True if the first {@code count} segments are all native (the fast paths need raw addresses). */
+    static boolean allNative(MemorySegment[] segments, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!segments[i].isNative()) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -76,7 +76,7 @@ public final class VectorKernel implements Kernel {
         public void multiply(MemorySegment[] inputs, MemorySegment[] outputs, long offset, long length) {
             long vectorBytes = length - length % LANES;
             if (vectorBytes > 0) {
-                if (allNative(inputs, columns) && allNative(outputs, rows)) {
+                if (Kernel.allNative(inputs, columns) && Kernel.allNative(outputs, rows)) {
                     multiplyNative(inputs, outputs, offset, offset + vectorBytes);
                 } else {
                     multiplySegments(inputs, outputs, offset, offset + vectorBytes);
@@ -141,15 +141,6 @@ public final class VectorKernel implements Kernel {
                 result[i] = segments[i].address();
             }
             return result;
-        }
-
-        private static boolean allNative(MemorySegment[] segments, int count) {
-            for (int i = 0; i < count; i++) {
-                if (!segments[i].isNative()) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         @Override

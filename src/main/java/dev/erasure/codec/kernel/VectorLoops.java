@@ -10,68 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The hot loops of {@link VectorKernel}, long and flat on purpose (the exception to the method
  * size rule): one method per number of rows computed together.
  *
- * <p>inner loop — measured, be careful. What the measurements on AMD EPYC (AVX-512 VBMI) showed,
- * (10,4) 1 MiB encode, vector/ISA-L ratio on thread CPU time, median of 20 alternations:
- * <ul>
- *   <li>one row at a time, byte {@code LSHR}: about 0.45; four rows per pass, so each input
- *       vector is loaded and split once for four outputs: better;</li>
- *   <li>byte-lane {@code LSHR 4} is emulated by widening; shifting 64-bit lanes and masking with
- *       0x0F is one shift and one AND: 0.42 -> 0.52;</li>
- *   <li>nibble tables loaded from a {@code byte[]} (a bounds check per load) instead of native
- *       memory through one all-memory segment at absolute addresses: 0.52 -> 0.6-0.7;</li>
- *   <li>column chunk budget 64 KiB .. 16 MiB: no difference above the machine's noise.</li>
- *   <li>negative: {@code table.rearrange(index.toShuffle())} instead of {@code index.selectFrom(table)}:
- *       about 4x slower at (10,4) (0.48 -> 0.11 of ISA-L from C);</li>
- *   <li>negative: an int induction variable instead of long {@code at}: no change (0.48 -> 0.48);</li>
- *   <li>negative: one two-table {@code selectFrom(t0, t1)} lookup of the low 7 bits plus a masked
- *       XOR of c * 0x80 for negative bytes, instead of two nibble lookups: 0.35-0.40 against 0.45
- *       for the nibble loop in the same window.</li>
- * </ul>
- * <p>Second round, 2026-12-01, on a VM whose /proc/cpuinfo says "Intel(R) Xeon(R) Processor"
- * (family 6 model 167, AVX-512 VBMI, GFNI, AMX; not the AMD machine above, so compare ratios only
- * within a list). C2's code was read from {@code -XX:CompileCommand=print,...VectorLoops::dot4}
- * (hex without hsdis) decoded with objdump; ratios are (10,4) 1 MiB vector/ISA-L from C on thread
- * CPU time, from the LoopVariants harness (src/jmh/java) and CpuTimeComparison:
- * <ul>
- *   <li>what the one-vector loop compiled to: 51 instructions per column and 64 bytes (8 vpermb,
- *       1 data + 8 table loads, 1 vpsrlq, 2 vpternlogd ANDs with the selectFrom index wrap folded
- *       in, 4 vpternlogd three-way XORs, 6 zmm register copies, 7 vmovq of longs spilled to xmm
- *       registers, a bounds check on the data address), and around the short column loop, once
- *       per 64-byte step, a peeled first column plus loop predicates and cmov chains for the range
- *       checks of the table loads: about 375 more. ISA-L's gf_4vect_dot_prod_avx512: 37 per column
- *       (8 vpshufb, 8 vshufi64x2 table broadcasts, 8 vpxorq, ...) plus 13 per 64-byte step;</li>
- *   <li>two vectors per iteration, each pair of tables loaded once for both, the scaffolding paid
- *       once per 128 bytes (69 instructions per column and 128 bytes): encode 0.72-0.78 ->
- *       0.96-1.06, reconstruct 0.67-0.75 -> 0.93-1.03 (old and new build in alternating
- *       processes), harness 0.72-0.75 -> 0.86-1.04; kept ({@link #dot4}, {@link #dot3},
- *       {@link #dot2}, {@link #dot1});</li>
- *   <li>a three-row loop instead of dot2 + dot1 for three rows: (6,3) 0.62-0.64 -> 0.89-0.91, kept;</li>
- *   <li>{@link #dot1} on two vectors too (one row: one parity, or one lost shard to rebuild), the
- *       odd vector left to {@link #dot1Single}: (10,1) 0.88 -> 0.96-0.98, (4,1) 0.82-0.86 -> 0.98,
- *       kept;</li>
- *   <li>negative: three or four vectors per iteration: C2 stops inlining the vector calls
- *       (NodeCountInliningCutoff) and boxes every vector: 0.06-0.07;</li>
- *   <li>tables grouped [column][row] so a column's four rows are at constant offsets: one vector
- *       0.72-0.74 -> 0.76-0.79, with pairs 0.86-1.04 -> 0.88-1.07 in the same runs (median
- *       difference +0.02, within the noise between runs); not kept;</li>
- *   <li>negative: column loop bounded by {@code in.length} instead of {@code columns}: 0.85-1.02
- *       against 0.86-1.04;</li>
- *   <li>column-outer multiply-and-add (ISA-L's gf_vect_mad shape: the eight tables of a column in
- *       registers for a whole chunk, outputs read and written once per column): 4-8 KiB chunks
- *       0.91-1.08 against 0.95-0.99 for pairs in the same runs, no clear win; 16 KiB 0.78-0.81
- *       (the five streams outgrow the 48 KiB L1D); not kept;</li>
- *   <li>negative: ByteVector.SPECIES_256, run alone: 0.46-0.50. Two byte species in
- *       one process also break the intrinsics of the other's loops (the 512-bit loop fell from
- *       0.74 to 0.19), so keep one species.</li>
- *   <li>{@code -XX:UseAVX=2} (C2 limited to AVX2, as on a CPU without AVX-512, where a 32-lane
- *       selectFrom has no single-instruction form): (10,4) 3.4-3.6 GB/s with the old loop, 3.4-3.8
- *       with the new (no regression; (6,3) 3.7-3.8 -> 4.7-4.8). Forcing SPECIES_128 there: 5.1-5.4
- *       GB/s against 3.6-3.8 for the preferred 256-bit species in the same runs. A lead for
- *       AVX2-only hosts, not acted on: it needs a way to tell them from AVX-512 hosts and a real
- *       AVX2 machine to confirm.</li>
- * </ul>
- * Now about as fast as ISA-L's AVX-512 loop on this machine (Debian's ISA-L 2.30 has no GFNI
- * code); see docs/benchmarks.md.
+ * <p>inner loop — measured, be careful. Rows are computed four (three, two, one) at a time so each
+ * input vector is loaded and split into nibbles once for several outputs; two vectors per
+ * iteration pay the loop's scaffolding and the table loads once per 128 bytes; nibble tables are
+ * read from native memory at absolute addresses (no bounds check per load); the high nibble is
+ * taken with a 64-bit lane shift and a mask (a byte-lane shift is emulated by widening). Three or
+ * four vectors per iteration make C2 stop inlining and box every vector; a second byte species in
+ * the process breaks the intrinsics of the first. The measurements behind each choice, and the
+ * variants that lost, are in docs/benchmarks.md ("Vector loop experiments").
+ *
  * The fast methods address shards as absolute addresses in {@link #ALL}; they may only be called
  * for native segments whose bounds the caller has checked.
  */

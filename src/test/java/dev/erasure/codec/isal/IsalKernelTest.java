@@ -17,7 +17,7 @@ class IsalKernelTest extends KernelContractTest {
 
     @BeforeAll
     static void requireIsal() {
-        assumeTrue(IsalLibrary.available(), () -> "ISA-L kernel not tested: " + IsalLibrary.unavailableReason());
+        assumeTrue(IsalLibrary.system().available(), () -> "ISA-L kernel not tested: " + IsalLibrary.system().unavailableReason());
     }
 
     @Override

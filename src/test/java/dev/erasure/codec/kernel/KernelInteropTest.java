@@ -23,7 +23,7 @@ class KernelInteropTest {
 
     private static List<Kernel> kernels() {
         List<Kernel> kernels = new ArrayList<>(List.of(new ScalarKernel(), new VectorKernel()));
-        if (IsalLibrary.available()) {
+        if (IsalLibrary.system().available()) {
             kernels.add(new IsalKernel(new ScalarKernel()));
         }
         return kernels;

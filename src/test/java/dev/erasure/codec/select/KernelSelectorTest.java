@@ -1,9 +1,15 @@
-package dev.erasure.codec.kernel;
+package dev.erasure.codec.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.erasure.codec.isal.IsalLibrary;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KernelSelectorTest {
 
@@ -31,8 +37,8 @@ class KernelSelectorTest {
     @Test
     void select_forcedKernel_eitherWorksOrFailsWithReason() {
         for (String mode : new String[] {"isal", "vector"}) {
-            KernelProbe.Result probe = "isal".equals(mode) ? KernelProbe.isal() : KernelProbe.vector();
-            if (probe.kernel() != null) {
+            KernelProbe probe = "isal".equals(mode) ? KernelProbe.isal(IsalLibrary.system()) : KernelProbe.vector();
+            if (probe.usable()) {
                 assertThat(selectWithoutOverride(mode).kernel().name()).isEqualTo(mode);
             } else {
                 assertThatThrownBy(() -> selectWithoutOverride(mode))
@@ -40,6 +46,56 @@ class KernelSelectorTest {
                         .hasMessage("codec kernel '" + mode + "' was forced but cannot be used: " + probe.detail());
             }
         }
+    }
+
+    /** What a library lookup threw on a GraalVM build with stand-in FFM support, and two more of its kind. */
+    static Stream<Throwable> loaderFailures() {
+        return Stream.of(
+                new NoClassDefFoundError("jdk/internal/loader/RawNativeLibraries$RawNativeLibraryImpl"),
+                new UnsatisfiedLinkError("no libisal.so.2 in java.library.path"),
+                new IllegalCallerException("Illegal native access from: unnamed module"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("loaderFailures")
+    void auto_fallsBack_whenLoadingIsalThrowsAnything(Throwable failure) {
+        KernelSelector selector = selectorWithIsalLoader(failure);
+
+        KernelSelector.Choice choice = selector.choose("auto");
+
+        assertThat(choice.kernel().name()).isIn("vector", "scalar");
+        assertThat(choice.reason()).startsWith("auto: ")
+                .contains("ISA-L not used: libisal.so.2 could not be loaded or bound (" + failure + ")");
+    }
+
+    @ParameterizedTest
+    @MethodSource("loaderFailures")
+    void forcedIsal_failsWithTheReason_whenLoadingIsalThrowsAnything(Throwable failure) {
+        KernelSelector selector = selectorWithIsalLoader(failure);
+
+        assertThatThrownBy(() -> selector.choose("isal"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("codec kernel 'isal' was forced but cannot be used: "
+                        + "libisal.so.2 could not be loaded or bound (" + failure + ")")
+                .hasMessageContaining("install Debian package libisal2");
+    }
+
+    @Test
+    void modesProbeOnlyTheKernelTheyConsider() {
+        AtomicInteger isalProbes = new AtomicInteger();
+        AtomicInteger vectorProbes = new AtomicInteger();
+        KernelSelector selector = new KernelSelector(counting(isalProbes, KernelProbe.unusable("no isal here")),
+                counting(vectorProbes, KernelProbe.unusable("no vectors here")));
+
+        assertThat(selector.choose("scalar").kernel().name()).isEqualTo("scalar");
+        assertThat(isalProbes).hasValue(0);
+        assertThat(vectorProbes).hasValue(0);
+        KernelSelector.Choice auto = selector.choose("auto");
+        assertThat(auto.kernel().name()).isEqualTo("scalar");
+        assertThat(auto.reason()).isEqualTo(
+                "auto: scalar kernel; ISA-L not used: no isal here; Vector API not used: no vectors here");
+        assertThat(isalProbes).hasValue(1);
+        assertThat(vectorProbes).hasValue(1);
     }
 
     @Test
@@ -78,6 +134,27 @@ class KernelSelectorTest {
                 System.setProperty(KernelProbe.NATIVE_IMAGE_PROPERTY, saved);
             }
         }
+    }
+
+    private static KernelSelector selectorWithIsalLoader(Throwable failure) {
+        return new KernelSelector(() -> KernelProbe.isal(failingLibrary(failure)), KernelProbe::vector);
+    }
+
+    /** A binding made through a loader that throws {@code failure}, as the real binding code handles it. */
+    private static IsalLibrary failingLibrary(Throwable failure) {
+        return IsalLibrary.bind(library -> {
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw (Error) failure;
+        });
+    }
+
+    private static Supplier<KernelProbe> counting(AtomicInteger calls, KernelProbe probe) {
+        return () -> {
+            calls.incrementAndGet();
+            return probe;
+        };
     }
 
     private static KernelSelector.Choice selectWithoutOverride(String mode) {
