@@ -2,6 +2,7 @@ package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.codec.Correction;
 import dev.erasure.codec.ShardLayout;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.job.JobService;
@@ -114,12 +115,15 @@ public class ErasureRoutes {
     }
 
     /**
-     * POST /v1/decode?k&m&size[&codec]: any k shards in, the object's first {@code size} bytes out.
-     * Missing data shards are rebuilt by a job; when all are present the answer needs none.
+     * POST /v1/decode?k&m&size[&codec][&correct]: any k shards in, the object's first {@code size}
+     * bytes out. Missing data shards are rebuilt by a job; when all are present the answer needs
+     * none. With correct=true (k + 1 shards at least) a job always checks the supplied shards
+     * against each other and corrects corrupted ones first; Corrected-Shards names them.
      */
     private void decode(Exchange exchange) {
         StripeShape shape = QueryParams.shape(exchange.query());
         long size = QueryParams.objectSize(exchange.query());
+        boolean correct = QueryParams.correct(exchange.query());
         JobArena arena = exchange.arena(pool);
         ShardSetReader.read(exchange, shape, arena, limits, set -> {
             int k = shape.dataShards();
@@ -128,12 +132,18 @@ public class ErasureRoutes {
                 throw ApiException.invalidParameter("size must be <= k * shardSize = " + k + " * "
                         + set.shardSize() + " = " + capacity + " (got " + size + ")");
             }
-            set.requireUsable(k, "decode");
+            requireUsable(set, shape, correct, "decode");
             int[] data = IntStream.range(0, k).toArray();
             MemorySegment[] shards = outputs(set, data, arena);
             MemorySegment[] dataShards = Arrays.copyOf(shards, k);
-            if (IntStream.of(data).anyMatch(i -> !set.present()[i])) {
-                StripeJob job = new StripeJob(Operation.DECODE, shape, shards, set.present().clone(), arena);
+            StripeJob job = new StripeJob(Operation.DECODE, shape, shards, set.present().clone(), arena);
+            if (correct) {
+                exchange.submit(jobs.correct(job), correction -> {
+                    correctedHeader(exchange, correction);
+                    ShardSetWriter.respondObject(exchange, shape, set.shardSize(), set.discardedHeader(), dataShards,
+                            size);
+                });
+            } else if (IntStream.of(data).anyMatch(i -> !set.present()[i])) {
                 exchange.submit(jobs.code(job), done -> ShardSetWriter.respondObject(exchange, shape, set.shardSize(),
                         set.discardedHeader(), dataShards, size));
             } else {
@@ -143,20 +153,29 @@ public class ErasureRoutes {
     }
 
     /**
-     * POST /v1/reconstruct?k&m[&want][&codec]: any k shards in, the wanted shards out (default:
-     * every shard not received or discarded). Wanted shards that are present need no job.
+     * POST /v1/reconstruct?k&m[&want][&codec][&correct]: any k shards in, the wanted shards out
+     * (default: every shard not received or discarded). Wanted shards that are present need no
+     * job; with correct=true, as for decode, a job always runs and wanted shards that were
+     * supplied come back corrected.
      */
     private void reconstruct(Exchange exchange) {
         StripeShape shape = QueryParams.shape(exchange.query());
         int[] want = QueryParams.wanted(exchange.query(), shape);
+        boolean correct = QueryParams.correct(exchange.query());
         JobArena arena = exchange.arena(pool);
         ShardSetReader.read(exchange, shape, arena, limits, set -> {
             int[] wanted = want != null ? want
                     : IntStream.range(0, shape.totalShards()).filter(i -> !set.present()[i]).toArray();
-            set.requireUsable(shape.dataShards(), "reconstruct");
+            requireUsable(set, shape, correct, "reconstruct");
             MemorySegment[] shards = outputs(set, wanted, arena);
-            if (IntStream.of(wanted).anyMatch(i -> !set.present()[i])) {
-                StripeJob job = new StripeJob(Operation.RECONSTRUCT, shape, shards, set.present().clone(), arena);
+            StripeJob job = new StripeJob(Operation.RECONSTRUCT, shape, shards, set.present().clone(), arena);
+            if (correct) {
+                exchange.submit(jobs.correct(job), correction -> {
+                    correctedHeader(exchange, correction);
+                    ShardSetWriter.respondShards(exchange, shape, set.shardSize(), -1, set.discardedHeader(), wanted,
+                            pick(shards, wanted));
+                });
+            } else if (IntStream.of(wanted).anyMatch(i -> !set.present()[i])) {
                 exchange.submit(jobs.code(job), done -> ShardSetWriter.respondShards(exchange, shape,
                         set.shardSize(), -1, set.discardedHeader(), wanted, pick(shards, wanted)));
             } else {
@@ -166,7 +185,26 @@ public class ErasureRoutes {
         });
     }
 
-    /** POST /v1/verify?k&m[&codec]: all k+m shards in, {@code {consistent, mismatchedParity}} out. */
+    /** k usable shards, or k + 1 when correcting (one more than decoding needs, to check with). */
+    private static void requireUsable(ShardSet set, StripeShape shape, boolean correct, String what) {
+        if (correct) {
+            set.requireUsable(shape.dataShards() + 1, what + " with correct=true (k to decode and at least one more to"
+                    + " check them against)");
+        } else {
+            set.requireUsable(shape.dataShards(), what);
+        }
+    }
+
+    /** Corrected-Shards: the supplied shards that were corrected, comma-separated (empty: none). */
+    private static void correctedHeader(Exchange exchange, Correction correction) {
+        exchange.response().putHeader("Corrected-Shards", ShardSet.join(correction.shards()));
+    }
+
+    /**
+     * POST /v1/verify?k&m[&codec]: all k+m shards in, {@code {consistent, mismatchedParity,
+     * corruptShards}} out; corruptShards is null, and corruptShardsDetail says why, when the
+     * corrupted shards cannot be determined.
+     */
     private void verify(Exchange exchange) {
         StripeShape shape = QueryParams.shape(exchange.query());
         JobArena arena = exchange.arena(pool);
@@ -178,6 +216,11 @@ public class ErasureRoutes {
                 JsonObject body = new JsonObject()
                         .put("consistent", result.mismatchedParity().length == 0)
                         .put("mismatchedParity", new JsonArray(Arrays.stream(result.mismatchedParity()).boxed().toList()));
+                if (result.corruptShards() != null) {
+                    body.put("corruptShards", new JsonArray(Arrays.stream(result.corruptShards()).boxed().toList()));
+                } else {
+                    body.putNull("corruptShards").put("corruptShardsDetail", result.undetermined());
+                }
                 exchange.response().putHeader("Content-Type", MediaTypes.JSON);
                 exchange.end(body.toBuffer());
             });

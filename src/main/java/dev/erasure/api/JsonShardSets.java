@@ -1,9 +1,15 @@
 package dev.erasure.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.codec.StripeShape;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.foreign.MemorySegment;
@@ -76,12 +82,60 @@ final class JsonShardSets {
         return ShardSet.of(shape, shardSize, shards, present, discarded);
     }
 
+    /**
+     * The body as a JSON object. A refusal says what is wrong in the contract's words (empty, cut
+     * short, not JSON at line/column, or the wrong JSON type); the parser's own message is not
+     * passed on.
+     */
     private static JsonObject parse(Buffer body) {
-        try {
-            return body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            throw ApiException.malformed("request body is not a JSON object: " + e.getMessage());
+        String notObject = "request body is not a JSON object {\"shards\": [...]}: ";
+        if (isBlank(body)) {
+            throw ApiException.malformed(notObject + "it is empty");
         }
+        Object value;
+        try {
+            value = Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw ApiException.malformed(notObject + whatIsWrong(e));
+        }
+        if (value instanceof JsonObject object) {
+            return object;
+        }
+        throw ApiException.malformed(notObject + "it is " + switch (value) {
+            case JsonArray a -> "an array";
+            case String s -> "a string";
+            case Number n -> "a number";
+            case Boolean b -> "a boolean";
+            case null -> "null";
+            default -> "not an object";
+        });
+    }
+
+    private static String whatIsWrong(DecodeException e) {
+        if (e.getCause() instanceof JsonEOFException) {
+            return "it ends before the JSON is complete";
+        }
+        if (e.getCause() instanceof StreamConstraintsException) {
+            StreamReadConstraints limits = StreamReadConstraints.defaults();
+            return "it exceeds the JSON reader's limits (at most " + limits.getMaxNestingDepth()
+                    + " levels of nesting, strings of " + limits.getMaxStringLength() + " characters, numbers of "
+                    + limits.getMaxNumberLength() + " digits)";
+        }
+        if (e.getCause() instanceof JsonProcessingException parse && parse.getLocation() != null) {
+            JsonLocation at = parse.getLocation();
+            return "it is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        }
+        return "it is not valid JSON";
+    }
+
+    private static boolean isBlank(Buffer body) {
+        for (int i = 0; i < body.length(); i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void agree(JsonObject json, String name, int expected) {

@@ -5,6 +5,8 @@ import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ShardSizeMismatchException;
 import dev.erasure.codec.TooFewShardsException;
+import dev.erasure.codec.UncorrectableShardsException;
+import dev.erasure.codec.CorrectionUnsupportedException;
 import dev.erasure.job.JobDeadlineExceededException;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobSettings;
@@ -69,6 +71,10 @@ public class ProblemMapper {
             case InvalidShapeException e -> Problem.of("invalid-parameter", "Invalid parameter", 400, e.getMessage());
             case ShardSizeMismatchException e -> Problem.of("invalid-shard-set", "Invalid shard set", 400, e.getMessage());
             case TooFewShardsException e -> Problem.of("too-few-shards", "Too few usable shards", 422, e.getMessage());
+            case UncorrectableShardsException e -> Problem.of("uncorrectable-shards", "Too many corrupted shards", 422,
+                    e.getMessage());
+            case CorrectionUnsupportedException e -> Problem.of("correction-unsupported", "Correction not supported",
+                    400, e.getMessage());
             case JobRejectedException e -> Problem.of(rejectionSlug(e.reason()), "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(e.retryAfterSeconds());
             case MemoryBudgetExceededException e -> Problem.of("overloaded", "Service unavailable", 503,

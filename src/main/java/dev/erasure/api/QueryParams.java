@@ -4,6 +4,8 @@ import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.StripeShape;
 import io.vertx.core.MultiMap;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The query parameters of the coding endpoints, each parsed and checked before any byte of the
@@ -21,15 +23,29 @@ public final class QueryParams {
     }
 
     /**
-     * The stripe shape of {@code k}, {@code m} and {@code codec}.
+     * The stripe shape of {@code k}, {@code m} and {@code codec}. Called first by every coding
+     * endpoint, it also refuses a query that repeats any parameter ({@code k=4&k=5}): which one
+     * was meant is unknowable.
      *
-     * @throws ApiException (400) for a missing or non-numeric k or m or an unknown codec
+     * @throws ApiException (400) for a repeated parameter, a missing or non-numeric k or m, or an unknown codec
      * @throws dev.erasure.codec.InvalidShapeException (400) for a shape the code refuses
      */
     public static StripeShape shape(MultiMap query) {
+        requireSingle(query);
         long dataShards = requiredLong(query, "k", "data shards");
         long parityShards = requiredLong(query, "m", "parity shards");
         return StripeShape.of(codec(query.get("codec")), dataShards, parityShards);
+    }
+
+    private static void requireSingle(MultiMap query) {
+        for (String name : query.names()) {
+            List<String> values = query.getAll(name);
+            if (values.size() > 1) {
+                throw ApiException.invalidParameter("query parameter " + name + " is given " + values.size()
+                        + " times (" + values.stream().map(v -> "'" + v + "'").collect(Collectors.joining(", "))
+                        + "); give it once");
+            }
+        }
     }
 
     private static CodecKind codec(String value) {
@@ -41,6 +57,21 @@ public final class QueryParams {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidParameter(e.getMessage());
         }
+    }
+
+    /**
+     * The decode and reconstruct parameter {@code correct}: {@code true} locates and corrects
+     * corrupted shards, {@code false} or absent does not.
+     */
+    public static boolean correct(MultiMap query) {
+        String value = query.get("correct");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.invalidParameter("correct must be true or false (got '" + value + "')");
     }
 
     /** The decode parameter {@code size}: required, >= 1. */
@@ -70,16 +101,16 @@ public final class QueryParams {
         int[] wanted = new int[items.length];
         boolean[] seen = new boolean[total];
         for (int i = 0; i < items.length; i++) {
-            int index = (int) parseLong("want", items[i].trim());
+            long index = parseLong("want", items[i].trim());
             if (index < 0 || index >= total) {
                 throw ApiException.invalidParameter("want index " + index + " is out of range 0.." + (total - 1)
                         + " (k + m = " + total + ")");
             }
-            if (seen[index]) {
+            if (seen[(int) index]) {
                 throw ApiException.invalidParameter("want lists index " + index + " twice (got '" + value + "')");
             }
-            seen[index] = true;
-            wanted[i] = index;
+            seen[(int) index] = true;
+            wanted[i] = (int) index;
         }
         Arrays.sort(wanted);
         return wanted;

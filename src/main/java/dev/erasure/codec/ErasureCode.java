@@ -22,4 +22,15 @@ public interface ErasureCode {
 
     /** Indexes of the parity shards that do not match the data, ascending; empty when consistent. */
     int[] verify(MemorySegment[] shards, CancelSignal cancel);
+
+    /**
+     * The locator and corrector of corrupted shards for this code (see {@link ShardCorrector}).
+     * A code offers one only if it was shown to be a generalized Reed-Solomon code.
+     *
+     * @throws CorrectionUnsupportedException saying why this code cannot locate corrupted shards
+     */
+    default ShardCorrector corrector() {
+        throw new CorrectionUnsupportedException("codec " + shape().kind().wireName()
+                + " cannot locate corrupted shards: it is not a code the error locator applies to");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.erasure.codec;
 
 import dev.erasure.codec.gf.CodingMatrices;
+import dev.erasure.codec.gf.GrsCode;
 import dev.erasure.codec.kernel.Kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,6 +46,9 @@ public final class ReedSolomon implements ErasureCode {
     private final Kernel kernel;
     private final Kernel.Tables parityTables;
     private final DecodeMatrices decodeMatrices;
+    private final byte[][] encodeMatrix;
+    /** The corrector, or the reason there is none; computed on first use (benign race). */
+    private volatile Object corrector;
 
     private ReedSolomon(CodecKind kind, int dataShards, int parityShards, Kernel kernel) {
         this.kind = kind;
@@ -60,6 +64,7 @@ public final class ReedSolomon implements ErasureCode {
         };
         this.parityTables = kernel.prepare(Arrays.copyOfRange(encodeMatrix, dataShards, dataShards + parityShards));
         this.decodeMatrices = new DecodeMatrices(encodeMatrix, dataShards, kernel, DECODE_CACHE_CAPACITY);
+        this.encodeMatrix = encodeMatrix;
     }
 
     /**
@@ -198,6 +203,30 @@ public final class ReedSolomon implements ErasureCode {
             }
         }
         return indexes(bad, true, null, dataShards);
+    }
+
+    /**
+     * The corrector of this code. The encoding matrix is recognized as a generalized Reed-Solomon
+     * code on first use ({@link GrsCode#derive}: its points and multipliers must regenerate the
+     * matrix exactly); a matrix that is not one has no corrector.
+     *
+     * @throws CorrectionUnsupportedException if the matrix is not a generalized Reed-Solomon code
+     */
+    @Override
+    public ShardCorrector corrector() {
+        Object known = corrector;
+        if (known == null) {
+            known = GrsCode.derive(encodeMatrix, dataShards)
+                    .<Object>map(code -> new ShardCorrector(code, decodeMatrices))
+                    .orElseGet(() -> "codec " + kind.wireName() + " (" + dataShards + "+" + parityShards
+                            + ") cannot locate corrupted shards: its coding matrix is not a generalized"
+                            + " Reed-Solomon code, so no error locator applies to it");
+            corrector = known;
+        }
+        if (known instanceof ShardCorrector found) {
+            return found;
+        }
+        throw new CorrectionUnsupportedException((String) known);
     }
 
     @Override

@@ -3,10 +3,13 @@ package dev.erasure.job;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.CodingCancelledException;
+import dev.erasure.codec.Correction;
+import dev.erasure.codec.CorrectionUnsupportedException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
 import dev.erasure.codec.ShardSizeMismatchException;
 import dev.erasure.codec.TooFewShardsException;
+import dev.erasure.codec.UncorrectableShardsException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Objects;
@@ -42,8 +45,16 @@ import java.util.Objects;
  */
 public final class JobService implements AutoCloseable {
 
-    /** The result of VERIFY: parity indexes that did not match, ascending (empty when consistent). */
-    public record VerifyResult(int[] mismatchedParity) {
+    /**
+     * The result of VERIFY.
+     *
+     * @param mismatchedParity parity indexes that did not match the data, ascending (empty when consistent)
+     * @param corruptShards the shards found corrupted, ascending (empty when consistent), or null
+     *     when they cannot be determined
+     * @param undetermined why corruptShards is null (the codec has no locator, or more shards are
+     *     corrupted than can be located); null otherwise
+     */
+    public record VerifyResult(int[] mismatchedParity, int[] corruptShards, String undetermined) {
     }
 
     private final CodeCache codecs;
@@ -73,7 +84,9 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * VERIFY: reads every shard, writes none.
+     * VERIFY: reads every shard, writes none. When parity does not match, a second pass locates
+     * the corrupted shards ({@link dev.erasure.codec.ShardCorrector#locate}); a consistent stripe
+     * costs one pass.
      *
      * @throws IllegalArgumentException at once if {@code job.op()} is not VERIFY
      */
@@ -81,8 +94,28 @@ public final class JobService implements AutoCloseable {
         if (job.op() != Operation.VERIFY) {
             throw new IllegalArgumentException("op must be VERIFY for verify() (got " + job.op() + ")");
         }
+        return executor.submit(job.op(), job.bytesCoded(), job.arena(), cancel -> runVerify(job, cancel));
+    }
+
+    /**
+     * DECODE or RECONSTRUCT with correction: the present shards are checked against each other,
+     * corrupted bytes are located and corrected in place, then every non-present, non-null entry
+     * is rebuilt from the corrected shards. Stops between column chunks when cancelled.
+     *
+     * <p>Besides the failures of {@link #code}, the Uni fails with {@link
+     * UncorrectableShardsException} when more shards are corrupted than can be located, with
+     * {@link TooFewShardsException} when fewer than k + 1 shards are present, and with {@link
+     * CorrectionUnsupportedException} when the codec has no locator.
+     *
+     * @return the shards that were corrected (empty when the supplied shards were consistent)
+     * @throws IllegalArgumentException at once if {@code job.op()} is not DECODE or RECONSTRUCT
+     */
+    public Uni<Correction> correct(StripeJob job) {
+        if (job.op() != Operation.DECODE && job.op() != Operation.RECONSTRUCT) {
+            throw new IllegalArgumentException("op must be DECODE or RECONSTRUCT for correct() (got " + job.op() + ")");
+        }
         return executor.submit(job.op(), job.bytesCoded(), job.arena(),
-                cancel -> new VerifyResult(codec(job).verify(job.shards(), cancel)));
+                cancel -> codec(job).corrector().correct(job.shards(), job.present(), cancel));
     }
 
     /** Jobs waiting for a worker. */
@@ -121,6 +154,21 @@ public final class JobService implements AutoCloseable {
         executor.close();
     }
 
+    private VerifyResult runVerify(StripeJob job, CancelSignal cancel) {
+        ErasureCode codec = codec(job);
+        int[] mismatched = codec.verify(job.shards(), cancel);
+        if (mismatched.length == 0) {
+            return new VerifyResult(mismatched, new int[0], null);
+        }
+        boolean[] all = new boolean[job.shards().length];
+        java.util.Arrays.fill(all, true);
+        try {
+            return new VerifyResult(mismatched, codec.corrector().locate(job.shards(), all, cancel).shards(), null);
+        } catch (CorrectionUnsupportedException | UncorrectableShardsException e) {
+            return new VerifyResult(mismatched, null, e.getMessage());
+        }
+    }
+
     private void runCoding(StripeJob job, CancelSignal cancel) {
         ErasureCode codec = codec(job);
         switch (job.op()) {
@@ -140,6 +188,8 @@ public final class JobService implements AutoCloseable {
             case InvalidShapeException e -> Outcome.CLIENT_ERROR;
             case ShardSizeMismatchException e -> Outcome.CLIENT_ERROR;
             case TooFewShardsException e -> Outcome.CLIENT_ERROR;
+            case UncorrectableShardsException e -> Outcome.CLIENT_ERROR;
+            case CorrectionUnsupportedException e -> Outcome.CLIENT_ERROR;
             case IllegalArgumentException e -> Outcome.CLIENT_ERROR;
             default -> Outcome.CODEC_ERROR;
         };

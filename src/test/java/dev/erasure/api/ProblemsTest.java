@@ -159,6 +159,54 @@ class ProblemsTest extends ApiTestBase {
     }
 
     @Test
+    void wrongMethodIs405WithAllow() {
+        Response response = given().get("/v1/encode?k=2&m=1");
+        response.then().header("Allow", "POST");
+        assertProblem(response, 405, "method-not-allowed", "GET is not allowed on /v1/encode; use POST");
+        assertProblem(given().contentType(ShardSets.mixedContentType()).body(new byte[0]).put("/v1/reconstruct?k=2&m=1"),
+                405, "method-not-allowed", "PUT is not allowed on /v1/reconstruct; use POST");
+    }
+
+    @Test
+    void unknownV1PathIs404ProblemJson() {
+        assertProblem(object().post("/v1/encoder?k=2&m=1"), 404, "not-found",
+                "there is no endpoint /v1/encoder; the endpoints are /v1/decode, /v1/echo, /v1/encode, /v1/parity,"
+                        + " /v1/reconstruct, /v1/verify");
+        assertProblem(given().get("/v1/nothing/here"), 404, "not-found", "there is no endpoint /v1/nothing/here");
+    }
+
+    @ParameterizedTest(name = "{0} -> 400 {1}")
+    @CsvSource(delimiter = '|', value = {
+        "/v1/encode?k=4&k=5&m=2|query parameter k is given 2 times ('4', '5'); give it once",
+        "/v1/encode?k=4&m=2&m=2|query parameter m is given 2 times ('2', '2'); give it once",
+        "/v1/encode?k=4&m=2&codec=rs-cauchy&codec=rs-vandermonde|query parameter codec is given 2 times",
+        "/v1/decode?k=4&m=2&size=3&size=4|query parameter size is given 2 times ('3', '4')",
+        "/v1/reconstruct?k=4&m=2&want=1&want=2|query parameter want is given 2 times ('1', '2')",
+    })
+    void aRepeatedQueryParameterIsRefused(String path, String detail) {
+        assertProblem(mixed(shards(4, 8)).post(path), 400, "invalid-parameter", detail);
+    }
+
+    @ParameterizedTest(name = "want={0} -> 400")
+    @CsvSource(delimiter = '|', value = {
+        "4294967296|want index 4294967296 is out of range 0..5 (k + m = 6)",
+        "1,4294967297|want index 4294967297 is out of range 0..5 (k + m = 6)",
+        "-4294967295|want index -4294967295 is out of range 0..5 (k + m = 6)",
+        "99999999999999999999|want must be an integer (got '99999999999999999999')",
+    })
+    void aWantBeyondIntIsRefusedNotWrapped(String want, String detail) {
+        assertProblem(mixed(shards(4, 8)).post("/v1/reconstruct?k=4&m=2&want=" + want), 400, "invalid-parameter", detail);
+    }
+
+    @Test
+    void malformedJsonIsExplainedInTheContractsWords() {
+        Response response = given().contentType("application/json").body("{\"shards\": x}").post("/v1/parity?k=2&m=1");
+        assertProblem(response, 400, "malformed-body",
+                "request body is not a JSON object {\"shards\": [...]}: it is not valid JSON at line 1, column ");
+        response.then().body("detail", org.hamcrest.Matchers.not(containsString("Unexpected")));
+    }
+
+    @Test
     void afterErrorsTheNextRequestSucceeds() {
         assertProblem(object().post("/v1/encode?k=0&m=1"), 400, "invalid-parameter", "k must be >= 1");
         object().post("/v1/encode?k=2&m=1").then().statusCode(200);

@@ -74,7 +74,10 @@ class ReadmeExamplesTest extends ApiTestBase {
     private void checkOutputs(byte[] object) throws Exception {
         assertThat(Files.readAllBytes(dir.resolve("decoded.bin"))).isEqualTo(object);
         assertThat(Files.readAllBytes(dir.resolve("echo.bin"))).isEqualTo(object);
-        assertThat(Files.readString(dir.resolve("verify.json"))).isEqualTo("{\"consistent\":true,\"mismatchedParity\":[]}");
+        assertThat(Files.readString(dir.resolve("verify.json")))
+                .isEqualTo("{\"consistent\":true,\"mismatchedParity\":[],\"corruptShards\":[]}");
+        assertThat(Files.readAllBytes(dir.resolve("corrected.bin"))).isEqualTo(object);
+        assertThat(Files.readString(dir.resolve("corrected.headers")).toLowerCase()).contains("corrected-shards:");
         assertThat(Files.readString(dir.resolve("problem.json"))).contains("\"status\":400")
                 .contains("\"detail\":\"k + m must be <= 256 (got 300)\"");
         assertThat(JsonPath.from(dir.resolve("shards.json").toFile()).getInt("shards.size()")).isEqualTo(6);

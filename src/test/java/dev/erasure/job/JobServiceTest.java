@@ -97,9 +97,102 @@ class JobServiceTest {
             var result = service.verify(as(Operation.VERIFY, job)).await().atMost(GUARD);
 
             assertThat(result.mismatchedParity()).containsExactly(5);
+            assertThat(result.corruptShards()).containsExactly(5);
+            assertThat(result.undetermined()).isNull();
         } finally {
             job.arena().release();
         }
+    }
+
+    @Test
+    void verify_saysWhenTheCorruptShardsCannotBeDetermined() {
+        StripeJob job = stripe(Operation.PARITY, 4, 2, 1000, 2);
+        try {
+            service.code(job).await().atMost(GUARD);
+            flip(job.shards()[1], 17);
+            flip(job.shards()[2], 17);
+
+            var result = service.verify(as(Operation.VERIFY, job)).await().atMost(GUARD);
+
+            assertThat(result.mismatchedParity()).isNotEmpty();
+            assertThat(result.corruptShards()).isNull();
+            assertThat(result.undetermined()).contains("more than 1 of the 6 supplied shards are corrupted");
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void correct_locatesAndFixesACorruptedShard_andRebuildsTheMissingOnes() throws Exception {
+        StripeJob job = stripe(Operation.ENCODE, 10, 4, 70_000, 7);
+        try {
+            service.code(job).await().atMost(GUARD);
+            listener.nextFinished();
+            byte[][] original = Arrays.stream(job.shards()).map(s -> s.toArray(ValueLayout.JAVA_BYTE)).toArray(byte[][]::new);
+            job.present()[2] = false;
+            job.shards()[2].fill((byte) 0);
+            for (int b = 0; b < 70_000; b += 3) {
+                flip(job.shards()[7], b);
+            }
+
+            var correction = service.correct(as(Operation.DECODE, job)).await().atMost(GUARD);
+
+            assertThat(correction.shards()).containsExactly(7);
+            assertThat(correction.columns()).isEqualTo((70_000 + 2) / 3);
+            for (int i = 0; i < original.length; i++) {
+                assertThat(job.shards()[i].toArray(ValueLayout.JAVA_BYTE)).as("shard %d", i).isEqualTo(original[i]);
+            }
+            assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.DECODE, Outcome.SUCCESS, 14L * 70_000));
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void correct_withMoreCorruptedShardsThanLocatable_failsAsAClientError() throws Exception {
+        StripeJob job = stripe(Operation.ENCODE, 4, 2, 64, 8);
+        try {
+            service.code(job).await().atMost(GUARD);
+            listener.nextFinished();
+            flip(job.shards()[0], 5);
+            flip(job.shards()[4], 5);
+            assertThatThrownBy(() -> service.correct(as(Operation.RECONSTRUCT, job)).await().atMost(GUARD))
+                    .isInstanceOf(dev.erasure.codec.UncorrectableShardsException.class);
+            assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.CLIENT_ERROR);
+            assertThatThrownBy(() -> service.correct(as(Operation.VERIFY, job))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("op must be DECODE or RECONSTRUCT for correct() (got VERIFY)");
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    @Test
+    void correct_stopsBetweenChunksWhenCancelled() throws Exception {
+        // two shards wrong in every column, a different pair from column to column: the locator
+        // runs on most of the 4 Mi columns, long enough to cancel
+        StripeJob job = stripe(Operation.ENCODE, 10, 4, 4 << 20, 9);
+        try {
+            service.code(job).await().atMost(GUARD);
+            listener.nextFinished();
+            for (long b = 0; b < (4 << 20); b++) {
+                int first = (int) (b % 14);
+                flip(job.shards()[first], b);
+                flip(job.shards()[(first + 1 + (int) (b / 14 % 13)) % 14], b);
+            }
+            var subscription = service.correct(as(Operation.RECONSTRUCT, job)).subscribe().with(ok -> { }, failure -> { });
+            while (service.busyWorkers() == 0 && listener.pendingFinished() == 0) {
+                Thread.onSpinWait();
+            }
+            subscription.cancel();
+            assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.CANCELLED);
+            assertThat(job.arena().refCount()).isEqualTo(1);
+        } finally {
+            job.arena().release();
+        }
+    }
+
+    private static void flip(MemorySegment shard, long at) {
+        shard.set(ValueLayout.JAVA_BYTE, at, (byte) (shard.get(ValueLayout.JAVA_BYTE, at) ^ 0x21));
     }
 
     @Test
@@ -171,6 +264,8 @@ class JobServiceTest {
         assertThat(JobService.classify(new dev.erasure.codec.CodingCancelledException())).isEqualTo(Outcome.CANCELLED);
         assertThat(JobService.classify(new TooFewShardsException(new int[] {0}, 2))).isEqualTo(Outcome.CLIENT_ERROR);
         assertThat(JobService.classify(new IllegalArgumentException("x"))).isEqualTo(Outcome.CLIENT_ERROR);
+        assertThat(JobService.classify(new dev.erasure.codec.UncorrectableShardsException(3, 6, 4, 1))).isEqualTo(Outcome.CLIENT_ERROR);
+        assertThat(JobService.classify(new dev.erasure.codec.CorrectionUnsupportedException("x"))).isEqualTo(Outcome.CLIENT_ERROR);
         assertThat(JobService.classify(new IllegalStateException("x"))).isEqualTo(Outcome.CODEC_ERROR);
     }
 }
