@@ -59,7 +59,7 @@ export function baseUrl() {
   return url;
 }
 
-const CODECS = ['rs-vandermonde', 'rs-cauchy'];
+const CODECS = ['rs-vandermonde', 'rs-cauchy', 'zfec', 'isal-rs', 'jerasure-reed-sol-van'];
 
 /**
  * The coding shape: K data shards, M parity shards, CODEC, and the object size in bytes

@@ -4,16 +4,22 @@
 #   gcc -O2 -o target/peers/rspeer-isal src/test/peers/isal/rspeer.c -lisal
 #   GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$PWD/target/peers/gocache \
 #     go build -o target/peers/rspeer-go src/test/peers/klauspost/rspeer.go
+#   gcc -O2 -I/usr/include/jerasure -o target/peers/rspeer-jerasure src/test/peers/jerasure/rspeer.c -lJerasure
+# The zfec peer is a script run by Debian's /usr/bin/python3 (python3-zfec).
 # Data byte j of data shard i is (i * 37 + j * 11 + 5) mod 256, so a vector file is self-checking.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 out=src/test/resources/vectors
-vector() { # peer matrix k m size
-  local peer=$1 matrix=$2 k=$3 m=$4 size=$5 file
-  local kind=rs-$matrix
+vector() { # peer matrix k m size [kind]
+  local peer=$1 matrix=$2 k=$3 m=$4 size=$5 kind=${6:-rs-$2} file command
   file=$out/$peer-$matrix-${k}x${m}-$size.txt
+  case $peer in
+    klauspost) command=(target/peers/rspeer-go) ;;
+    zfec) command=(/usr/bin/python3 src/test/peers/zfec/rspeer.py) ;;
+    *) command=(target/peers/rspeer-$peer) ;;
+  esac
   python3 -c "import sys; sys.stdout.buffer.write(bytes((i*37+j*11+5)%256 for i in range($k) for j in range($size)))" \
-    | target/peers/rspeer-$([ "$peer" = klauspost ] && echo go || echo isal) encode "$matrix" "$k" "$m" "$size" \
+    | "${command[@]}" encode "$matrix" "$k" "$m" "$size" \
     | python3 -c "
 import sys
 data = sys.stdin.buffer.read()
@@ -35,3 +41,10 @@ vector klauspost cauchy 10 4 64
 vector isal cauchy 4 2 33
 vector isal cauchy 10 4 64
 vector isal cauchy 20 8 7
+vector zfec zfec 3 7 33 zfec
+vector zfec zfec 10 4 64 zfec
+vector isal rs 4 2 33 isal-rs
+vector isal rs 21 4 7 isal-rs
+vector jerasure reed_sol_van 4 2 33 jerasure-reed-sol-van
+vector jerasure reed_sol_van 10 4 64 jerasure-reed-sol-van
+vector jerasure reed_sol_van 8 3 7 jerasure-reed-sol-van

@@ -2,12 +2,12 @@
  * Interop peer on Intel ISA-L (Debian libisal-dev), built by the Java tests:
  *   gcc -O2 -o target/peers/rspeer-isal rspeer.c -lisal
  *
- *   rspeer-isal encode      cauchy k m size              < k*size data bytes > (k+m)*size shard bytes
- *   rspeer-isal reconstruct cauchy k m size lost[,lost]  < (k+m)*size bytes  > (k+m)*size bytes
+ *   rspeer-isal encode      cauchy|rs k m size              < k*size data bytes > (k+m)*size shard bytes
+ *   rspeer-isal reconstruct cauchy|rs k m size lost[,lost]  < (k+m)*size bytes  > (k+m)*size bytes
  *
- * The matrix is gf_gen_cauchy1_matrix; reconstruction follows ISA-L's ec_simple_example.c: the
- * first k surviving rows are inverted with gf_invert_matrix and the lost rows are recomputed
- * with ec_encode_data from the survivors.
+ * The matrix is gf_gen_cauchy1_matrix (cauchy) or gf_gen_rs_matrix (rs); reconstruction follows
+ * ISA-L's ec_simple_example.c: the first k surviving rows are inverted with gf_invert_matrix and
+ * the lost rows are recomputed with ec_encode_data from the survivors.
  */
 #include <isa-l/erasure_code.h>
 #include <stdio.h>
@@ -24,13 +24,18 @@ static void read_full(unsigned char *buf, size_t n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 6 || strcmp(argv[2], "cauchy") != 0) fail("usage: rspeer-isal encode|reconstruct cauchy k m size [lost,...]");
+    int rs = argc >= 6 && strcmp(argv[2], "rs") == 0;
+    if (argc < 6 || (!rs && strcmp(argv[2], "cauchy") != 0))
+        fail("usage: rspeer-isal encode|reconstruct cauchy|rs k m size [lost,...]");
     int k = atoi(argv[3]), m = atoi(argv[4]), n = k + m;
     size_t size = (size_t) atol(argv[5]);
     if (k < 1 || m < 1 || n > 256 || size < 1) fail("bad shape");
     unsigned char *a = malloc(n * k), *g_tbls = malloc(32 * k * n), *shards[256];
     for (int i = 0; i < n; i++) shards[i] = calloc(size, 1);
-    gf_gen_cauchy1_matrix(a, n, k);
+    if (rs)
+        gf_gen_rs_matrix(a, n, k);
+    else
+        gf_gen_cauchy1_matrix(a, n, k);
     if (strcmp(argv[1], "encode") == 0) {
         for (int i = 0; i < k; i++) read_full(shards[i], size);
         ec_init_tables(k, m, &a[k * k], g_tbls);

@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  */
 public final class QueryParams {
 
+    /** The codec of a request without a {@code codec} parameter. */
+    static final CodecKind DEFAULT_CODEC = CodecKind.RS_VANDERMONDE;
+
     private QueryParams() {
     }
 
@@ -47,7 +50,7 @@ public final class QueryParams {
 
     private static CodecKind codec(String value) {
         if (value == null) {
-            return CodecKind.RS_VANDERMONDE;
+            return DEFAULT_CODEC;
         }
         try {
             return CodecKind.fromWireName(value);

@@ -58,6 +58,9 @@ public final class ReedSolomon implements ErasureCode {
         byte[][] encodeMatrix = switch (kind) {
             case RS_VANDERMONDE -> CodingMatrices.vandermonde(dataShards, parityShards);
             case RS_CAUCHY -> CodingMatrices.cauchy(dataShards, parityShards);
+            case ZFEC -> CodingMatrices.zfec(dataShards, parityShards);
+            case ISAL_RS -> CodingMatrices.isalRs(dataShards, parityShards);
+            case JERASURE_REED_SOL_VAN -> CodingMatrices.jerasureReedSolVan(dataShards, parityShards);
         };
         this.parityTables = kernel.prepare(Arrays.copyOfRange(encodeMatrix, dataShards, dataShards + parityShards));
         this.decodeMatrices = new DecodeMatrices(encodeMatrix, dataShards, kernel, DECODE_CACHE_CAPACITY);

@@ -71,6 +71,12 @@ class EncodeDecodeTest extends ApiTestBase {
         "65, 10, 4, rs-vandermonde",
         "65553, 10, 4, rs-cauchy",
         "1048583, 10, 4, rs-vandermonde",
+        "1001, 3, 7, zfec",
+        "65553, 10, 4, zfec",
+        "4097, 21, 4, isal-rs",
+        "333, 3, 40, isal-rs",
+        "65, 8, 3, jerasure-reed-sol-van",
+        "1048583, 10, 4, jerasure-reed-sol-van",
     })
     void encodeThenDecodeFromAnyKSurvivors(int size, int k, int m, String codec) {
         Random random = new Random(size * 31L + k);

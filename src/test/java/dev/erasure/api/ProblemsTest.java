@@ -56,7 +56,10 @@ class ProblemsTest extends ApiTestBase {
         "k=0&m=2|k must be >= 1 (got 0)",
         "k=4&m=0|m must be >= 1 (got 0)",
         "k=200&m=100|k + m must be <= 256 (got 300)",
-        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy (got 'rs-fancy')",
+        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy, zfec, isal-rs, jerasure-reed-sol-van (got 'rs-fancy')",
+        "k=32&m=8&codec=isal-rs|isal-rs (ISA-L gf_gen_rs_matrix) is not MDS at k=32, m=8",
+        "k=6&m=5&codec=isal-rs|use codec=rs-cauchy, which is MDS for every k + m <= 256",
+        "k=200&m=100&codec=zfec|k + m must be <= 256 (got 300)",
     })
     void badParametersAreRefusedBeforeTheBodyIsRead(String query, String detail) {
         assertProblem(object().post("/v1/encode?" + query), 400, "invalid-parameter", detail);
@@ -167,7 +170,7 @@ class ProblemsTest extends ApiTestBase {
     @Test
     void unknownV1PathIs404ProblemJson() {
         assertProblem(object().post("/v1/encoder?k=2&m=1"), 404, "not-found",
-                "there is no endpoint /v1/encoder; the endpoints are /v1/decode, /v1/echo, /v1/encode, /v1/parity,"
+                "there is no endpoint /v1/encoder; the endpoints are /v1/codecs, /v1/decode, /v1/echo, /v1/encode, /v1/parity,"
                         + " /v1/reconstruct, /v1/verify");
         assertProblem(given().get("/v1/nothing/here"), 404, "not-found", "there is no endpoint /v1/nothing/here");
     }

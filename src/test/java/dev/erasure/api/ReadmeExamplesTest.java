@@ -81,6 +81,8 @@ class ReadmeExamplesTest extends ApiTestBase {
         assertThat(Files.readString(dir.resolve("problem.json"))).contains("\"status\":400")
                 .contains("\"detail\":\"k + m must be <= 256 (got 300)\"");
         assertThat(JsonPath.from(dir.resolve("shards.json").toFile()).getInt("shards.size()")).isEqualTo(6);
+        assertThat(JsonPath.from(dir.resolve("codecs.json").toFile()).getList("codecs.name", String.class))
+                .contains("rs-vandermonde", "rs-cauchy", "zfec", "isal-rs", "jerasure-reed-sol-van");
         assertThat(parts("shards.multipart")).extracting(Part::index).containsExactly(0, 1, 2, 3, 4, 5);
         List<Part> parity = parts("parity.multipart");
         assertThat(parity).extracting(Part::index).containsExactly(4, 5);

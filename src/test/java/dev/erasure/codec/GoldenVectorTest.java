@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parity computed by klauspost/reedsolomon and ISA-L (see src/test/resources/vectors/README.md)
+ * Parity computed by klauspost/reedsolomon, ISA-L, zfec and Jerasure (see src/test/resources/vectors/README.md)
  * must come out of our encoder byte for byte, and every single loss must reconstruct.
  */
 class GoldenVectorTest {
@@ -46,7 +46,9 @@ class GoldenVectorTest {
     @ParameterizedTest
     @ValueSource(strings = {"klauspost-vandermonde-5x5-2.txt", "klauspost-vandermonde-4x2-33.txt",
         "klauspost-vandermonde-10x4-64.txt", "klauspost-vandermonde-17x3-17.txt", "klauspost-cauchy-4x2-33.txt",
-        "klauspost-cauchy-10x4-64.txt", "isal-cauchy-4x2-33.txt", "isal-cauchy-10x4-64.txt", "isal-cauchy-20x8-7.txt"})
+        "klauspost-cauchy-10x4-64.txt", "isal-cauchy-4x2-33.txt", "isal-cauchy-10x4-64.txt", "isal-cauchy-20x8-7.txt",
+        "zfec-zfec-3x7-33.txt", "zfec-zfec-10x4-64.txt", "isal-rs-4x2-33.txt", "isal-rs-21x4-7.txt",
+        "jerasure-reed_sol_van-4x2-33.txt", "jerasure-reed_sol_van-10x4-64.txt", "jerasure-reed_sol_van-8x3-7.txt"})
     void encode_matchesPeerParity_andEachLossReconstructs(String name) throws IOException {
         Vector vector = Vector.load(name);
         int total = vector.dataShards() + vector.parityShards();

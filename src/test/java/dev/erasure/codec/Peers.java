@@ -15,28 +15,34 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real peers of the interop tests, built on first use into {@code target/peers} from
- * {@code src/test/peers}: a C program on ISA-L and a Go program on klauspost/reedsolomon (built
- * offline from Debian's GOPATH). A peer that cannot be built says what is missing.
+ * {@code src/test/peers}: C programs on ISA-L and on Jerasure, a Go program on klauspost/reedsolomon
+ * (built offline from Debian's GOPATH) and a Python script on zfec (run by Debian's python3, which
+ * has the python3-zfec module). A peer that cannot be built says what is missing.
  */
 final class Peers {
 
-    /** A built peer binary, or the reason it is unavailable (then binary is null). */
-    record Peer(Path binary, String missing) {
+    /** A built peer (the command that runs it), or the reason it is unavailable (then command is null). */
+    record Peer(List<String> command, String missing) {
         boolean available() {
-            return binary != null;
+            return command != null;
         }
 
         /** Runs the peer with stdin, returns stdout; fails the test on a non-zero exit. */
         byte[] run(byte[] stdin, String... args) throws IOException, InterruptedException {
-            List<String> command = new ArrayList<>(List.of(binary.toString()));
-            command.addAll(List.of(args));
-            return Peers.run(command, Map.of(), stdin);
+            List<String> all = new ArrayList<>(command);
+            all.addAll(List.of(args));
+            return Peers.run(all, Map.of(), stdin);
         }
     }
 
     private static final Path DIR = Path.of("target", "peers");
     private static Peer isal;
     private static Peer klauspost;
+    private static Peer jerasure;
+    private static Peer zfec;
+
+    /** Debian's interpreter: python3-zfec installs the module for it, not for other Pythons on PATH. */
+    private static final String DEBIAN_PYTHON = "/usr/bin/python3";
 
     private Peers() {
     }
@@ -62,6 +68,37 @@ final class Peers {
         return klauspost;
     }
 
+    static synchronized Peer jerasure() {
+        if (jerasure == null) {
+            jerasure = build("rspeer-jerasure", Path.of("src/test/peers/jerasure/rspeer.c"), "/usr/include/jerasure.h",
+                    "gcc and libjerasure-dev (bin/setup-peers installs them)", Map.of(),
+                    "gcc", "-O2", "-I/usr/include/jerasure", "-o", DIR.resolve("rspeer-jerasure").toString(),
+                    "src/test/peers/jerasure/rspeer.c", "-lJerasure");
+        }
+        return jerasure;
+    }
+
+    /** Nothing to build: checks that Debian's python3 imports zfec and runs the script with it. */
+    static synchronized Peer zfec() {
+        if (zfec == null) {
+            String needs = "python3-zfec (bin/setup-peers installs it)";
+            if (!Files.isExecutable(Path.of(DEBIAN_PYTHON))) {
+                zfec = new Peer(null, "peer zfec not usable: " + DEBIAN_PYTHON + " is missing; needs " + needs);
+                return zfec;
+            }
+            try {
+                run(List.of(DEBIAN_PYTHON, "-c", "import zfec"), Map.of(), new byte[0]);
+                zfec = new Peer(List.of(DEBIAN_PYTHON, "src/test/peers/zfec/rspeer.py"), null);
+            } catch (IOException | RuntimeException e) {
+                zfec = new Peer(null, "peer zfec not usable (" + e.getMessage() + "); needs " + needs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                zfec = new Peer(null, "interrupted while checking zfec");
+            }
+        }
+        return zfec;
+    }
+
     private static Peer build(String name, Path source, String requiredFile, String needs, Map<String, String> env,
             String... command) {
         Path binary = DIR.resolve(name);
@@ -74,7 +111,7 @@ final class Peers {
                     || Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) < 0) {
                 run(List.of(command), env, new byte[0]);
             }
-            return new Peer(binary, null);
+            return new Peer(List.of(binary.toString()), null);
         } catch (IOException | RuntimeException e) {
             return new Peer(null, "peer " + name + " not built (" + e.getMessage() + "); needs " + needs);
         } catch (InterruptedException e) {

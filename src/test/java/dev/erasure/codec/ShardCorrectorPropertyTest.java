@@ -57,7 +57,7 @@ class ShardCorrectorPropertyTest {
 
     @Test
     void allSupplied_tenPlusFour_twoWholeShards_andEveryPair() {
-        for (CodecKind kind : CodecKind.values()) {
+        for (CodecKind kind : List.of(CodecKind.RS_VANDERMONDE, CodecKind.RS_CAUCHY)) {
             ReedSolomon codec = ReedSolomon.create(kind, 10, 4, kernel);
             for (int a = 0; a < 14; a++) {
                 for (int b = a + 1; b < 14; b++) {
@@ -80,7 +80,7 @@ class ShardCorrectorPropertyTest {
     void fullLengthCode_withThePointZeroSupplied_correctsThatShardToo() {
         // k + m = 256 and every shard supplied: every field element is a point, so one position
         // has X = 0 and is located by the extra hypothesis
-        for (CodecKind kind : CodecKind.values()) {
+        for (CodecKind kind : List.of(CodecKind.RS_VANDERMONDE, CodecKind.RS_CAUCHY)) {
             ReedSolomon codec = ReedSolomon.create(kind, 250, 6, kernel);
             ShardCorrector corrector = codec.corrector();
             int zero = -1;
