@@ -1,0 +1,113 @@
+package dev.erasure.api.stream;
+
+import dev.erasure.api.ApiException;
+import dev.erasure.api.ApiLimits;
+import dev.erasure.api.MediaTypes;
+import dev.erasure.api.Problem;
+import dev.erasure.api.ProblemMapper;
+import dev.erasure.api.StripeParams;
+import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.JobService;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The streamed stripe routes {@code POST /v1/stripes/encode}, {@code /decode} and {@code /reconstruct}:
+ * objects of any size coded stripe by stripe in bounded memory (see {@link StripeStream}). Every query
+ * parameter and header is checked before the body is read or memory is taken.
+ */
+@ApplicationScoped
+public class StripeStreamRoutes {
+
+    private final NativeMemoryPool pool;
+    private final JobService jobs;
+    private final ApiLimits limits;
+    private final ProblemMapper problems;
+    private final StreamSettings settings;
+
+    /**
+     * @throws IllegalArgumentException at start if {@code erasure.stream.max-object-size} exceeds
+     *     Quarkus's own {@code quarkus.http.limits.max-body-size} (that one would answer first, without a problem)
+     */
+    public StripeStreamRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems,
+            StreamSettings settings,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> transportLimit) {
+        this.pool = pool;
+        this.jobs = jobs;
+        this.limits = limits;
+        this.problems = problems;
+        this.settings = settings;
+        if (transportLimit.isPresent() && transportLimit.get().asLongValue() < settings.maxObjectBytes()) {
+            throw new IllegalArgumentException("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size ("
+                    + transportLimit.get().asLongValue() + " bytes; got " + settings.maxObjectBytes() + " bytes)");
+        }
+    }
+
+    void init(@Observes Router router) {
+        router.post("/v1/stripes/encode").handler(route(this::encode));
+        router.post("/v1/stripes/decode").handler(route(this::decode));
+        router.post("/v1/stripes/reconstruct").handler(route(this::reconstruct));
+    }
+
+    private Handler<RoutingContext> route(Function<RoutingContext, StripeStream> prepare) {
+        return routing -> {
+            StripeStream stream;
+            try {
+                stream = prepare.apply(routing);
+            } catch (RuntimeException e) {
+                refuse(routing, e);
+                return;
+            }
+            stream.start();
+        };
+    }
+
+    private StreamParams params(RoutingContext routing) {
+        return StreamParams.parse(routing.request().params(), settings, pool.budgetBytes());
+    }
+
+    private StripeStream encode(RoutingContext routing) {
+        StreamParams params = params(routing);
+        EncodeStream.validate(routing, settings.maxObjectBytes());
+        return new EncodeStream(routing, problems, jobs, pool, settings, params);
+    }
+
+    private StripeStream decode(RoutingContext routing) {
+        StreamParams params = params(routing);
+        long size = StripeParams.objectSize(routing.request().params());
+        if (size > settings.maxObjectBytes()) {
+            throw ApiException.invalidParameter("size must be <= " + settings.maxObjectBytes()
+                    + " (erasure.stream.max-object-size; got " + size + ")");
+        }
+        String boundary = CellStream.boundary(routing);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, size, null);
+    }
+
+    private StripeStream reconstruct(RoutingContext routing) {
+        StreamParams params = params(routing);
+        StripeParams stripe = StripeParams.parse(routing.request().params());
+        int[] wanted = stripe.wanted(routing.request().params());
+        if (wanted == null) {
+            throw ApiException.invalidParameter("query parameter want is required (the shard indexes to rebuild, "
+                    + "comma-separated, each in 0.." + (stripe.totalShards() - 1) + ")");
+        }
+        String boundary = CellStream.boundary(routing);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, -1, wanted);
+    }
+
+    /**
+     * A refusal before anything was read or allocated: the problem answer, then the connection is
+     * closed (the body, of any size, is not read).
+     */
+    private void refuse(RoutingContext routing, RuntimeException failure) {
+        StripeStream.answer(routing.request(), routing.response(), problems.map(failure), () -> { });
+    }
+}
