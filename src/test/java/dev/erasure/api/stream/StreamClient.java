@@ -187,6 +187,8 @@ final class StreamClient implements AutoCloseable {
         private final InputStream in;
         private final byte[] delimiter;
         private boolean ended;
+        /** A part body was read up to its end; its delimiter is read when the next part is asked for. */
+        private boolean delimiterDue;
 
         Parts(InputStream in, String boundary) throws IOException {
             this.in = in;
@@ -203,6 +205,10 @@ final class StreamClient implements AutoCloseable {
             if (ended) {
                 return null;
             }
+            if (delimiterDue) {
+                expectDelimiter();
+                delimiterDue = false;
+            }
             byte[] two = new byte[2];
             readFully(in, two, 0, 2);
             if (two[0] == '-' && two[1] == '-') {
@@ -218,10 +224,10 @@ final class StreamClient implements AutoCloseable {
             return part;
         }
 
-        /** Reads a part body of exactly {@code length} bytes, then its delimiter. */
+        /** Reads a part body of exactly {@code length} bytes (its delimiter is read by the next {@link #next()}). */
         void body(byte[] target, int length) throws IOException {
             readFully(in, target, 0, length);
-            expectDelimiter();
+            delimiterDue = true;
         }
 
         /** Reads a (small) part body up to its delimiter. */
