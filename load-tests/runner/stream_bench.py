@@ -123,6 +123,23 @@ class Reader:
             left -= n
 
 
+class RunningService:
+    """A service this script did not start: only its RSS is read."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def rss_bytes(self):
+        try:
+            with open(f"/proc/{self.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            return None
+        return None
+
+
 def connect(url):
     host, port = re.match(r"https?://([^:/]+):(\d+)", url).groups()
     sock = socket.create_connection((host, int(port)))
@@ -207,10 +224,13 @@ def main(argv):
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--json", help="write the figures here")
     p.add_argument("--service-arg", action="append", default=[], help="extra -D option for the started service")
+    p.add_argument("--pid", type=int, help="with --url: the service's JVM pid, to sample its RSS")
     args = p.parse_args(argv)
 
     service = None
     url = args.url
+    if url and args.pid:
+        service = RunningService(args.pid)
     if not url:
         os.makedirs(os.path.join(REPO, "load-tests", "results"), exist_ok=True)
         service = Service(REPO, os.path.join(REPO, "load-tests", "results", "stream-bench-service.log"),
@@ -244,7 +264,7 @@ def main(argv):
                              "seconds": seconds, "object_mib_s": args.size / seconds / (1 << 20),
                              "max_rss": sampler.max_rss, "max_native": sampler.max_native})
     finally:
-        if service:
+        if service and not args.url:
             service.stop()
     mib = 1 << 20
     print(f"object {args.size / mib:.0f} MiB, {args.k}+{args.m}, cell {args.cell / mib:g} MiB, "

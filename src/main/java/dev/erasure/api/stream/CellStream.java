@@ -70,8 +70,8 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
      */
     CellStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
             StreamSettings settings, StreamParams params, ApiLimits limits, String boundary, long objectSize,
-            int[] wanted) {
-        super(routing, problems, jobs, pool, settings, params);
+            int[] wanted, java.time.Duration queueWait) {
+        super(routing, problems, jobs, pool, settings, params, queueWait);
         this.decode = wanted == null;
         this.objectSize = objectSize;
         this.wanted = wanted;

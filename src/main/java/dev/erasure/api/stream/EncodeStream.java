@@ -42,8 +42,8 @@ final class EncodeStream extends StripeStream {
     private boolean paused;
 
     EncodeStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
-            StreamSettings settings, StreamParams params) {
-        super(routing, problems, jobs, pool, settings, params);
+            StreamSettings settings, StreamParams params, java.time.Duration queueWait) {
+        super(routing, problems, jobs, pool, settings, params, queueWait);
         this.maxObject = settings.maxObjectBytes();
         this.allShards = IntStream.range(0, shape.totalShards()).toArray();
         this.shardCrcs = new int[shape.totalShards()];

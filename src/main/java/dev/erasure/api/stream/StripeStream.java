@@ -8,6 +8,7 @@ import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.MemoryBudgetExceededException;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.StripeShape;
+import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobService;
 import dev.erasure.job.Operation;
 import io.netty.buffer.ByteBuf;
@@ -67,6 +68,8 @@ abstract class StripeStream {
         long stripe = -1;
         boolean coded;
         Cancellable job;
+        /** The timer of a resubmission after the queue was full, or 0. */
+        long retry;
         /** CRC-32C of each output part of the stripe, computed by the worker. */
         int[] crcs;
         /** Cells received (decode, reconstruct), with their declared CRC-32C when given. */
@@ -88,6 +91,8 @@ abstract class StripeStream {
     final JobService jobs;
     final NativeMemoryPool pool;
     final StreamSettings settings;
+    /** How long a stripe may wait for room in the job queue: the job deadline. */
+    private final java.time.Duration queueWait;
     final StripeShape shape;
     final int cell;
     final String boundary = "erasure-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
@@ -114,7 +119,8 @@ abstract class StripeStream {
     private long stripesWritten;
 
     StripeStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
-            StreamSettings settings, StreamParams params) {
+            StreamSettings settings, StreamParams params, java.time.Duration queueWait) {
+        this.queueWait = queueWait;
         this.request = routing.request();
         this.response = routing.response();
         this.context = Vertx.currentContext();
@@ -209,6 +215,9 @@ abstract class StripeStream {
         return new Slot(cells, headers);
     }
 
+    /** Delay before a stripe refused by a full queue is submitted again. */
+    private static final long QUEUE_RETRY_MILLIS = 10;
+
     /** Cells come from groups of about 4 MiB, so that each group is exactly a block of the pool. */
     private MemorySegment nextCell() {
         if (group == null || groupUsed == groupCells) {
@@ -242,11 +251,31 @@ abstract class StripeStream {
     final void submit(Slot slot, Operation op, JobService.StripeWork<int[]> work) {
         slot.coded = false;
         coding.add(slot);
+        runJob(slot, op, work, System.nanoTime());
+    }
+
+    /**
+     * Submits the stripe's job. A stripe refused because the queue is full is submitted again a
+     * little later (the stream waits, as it does for a slot) until the job deadline has passed
+     * since its first attempt; any other failure ends the stream.
+     */
+    private void runJob(Slot slot, Operation op, JobService.StripeWork<int[]> work, long firstAttempt) {
         long bytes = (long) cell * shape.totalShards();
         slot.job = jobs.submit(op, shape, bytes, arena, work).subscribe().with(
                 crcs -> context.runOnContext(v -> coded(slot, crcs)),
                 failure -> context.runOnContext(v -> {
                     slot.job = null;
+                    if (failure instanceof JobRejectedException rejected
+                            && rejected.reason() == JobRejectedException.Reason.QUEUE_FULL && !isStopped()
+                            && System.nanoTime() - firstAttempt < queueWait.toNanos()) {
+                        slot.retry = context.owner().setTimer(QUEUE_RETRY_MILLIS, id -> {
+                            slot.retry = 0;
+                            if (!isStopped()) {
+                                runJob(slot, op, work, firstAttempt);
+                            }
+                        });
+                        return;
+                    }
                     fail(describe(slot, failure));
                 }));
     }
@@ -434,6 +463,10 @@ abstract class StripeStream {
 
     private void cancelJobs() {
         for (Slot slot : coding) {
+            if (slot.retry != 0) {
+                context.owner().cancelTimer(slot.retry);
+                slot.retry = 0;
+            }
             if (slot.job != null) {
                 slot.job.cancel();
                 slot.job = null;

@@ -8,6 +8,8 @@ import dev.erasure.api.ProblemMapper;
 import dev.erasure.api.StripeParams;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobService;
+import dev.erasure.job.JobSettings;
+import java.time.Duration;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -32,19 +34,21 @@ public class StripeStreamRoutes {
     private final ApiLimits limits;
     private final ProblemMapper problems;
     private final StreamSettings settings;
+    private final Duration deadline;
 
     /**
      * @throws IllegalArgumentException at start if {@code erasure.stream.max-object-size} exceeds
      *     Quarkus's own {@code quarkus.http.limits.max-body-size} (that one would answer first, without a problem)
      */
     public StripeStreamRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems,
-            StreamSettings settings,
+            StreamSettings settings, JobSettings jobSettings,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> transportLimit) {
         this.pool = pool;
         this.jobs = jobs;
         this.limits = limits;
         this.problems = problems;
         this.settings = settings;
+        this.deadline = jobSettings.deadline();
         if (transportLimit.isPresent() && transportLimit.get().asLongValue() < settings.maxObjectBytes()) {
             throw new IllegalArgumentException("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size ("
                     + transportLimit.get().asLongValue() + " bytes; got " + settings.maxObjectBytes() + " bytes)");
@@ -77,7 +81,7 @@ public class StripeStreamRoutes {
     private StripeStream encode(RoutingContext routing) {
         StreamParams params = params(routing);
         EncodeStream.validate(routing, settings.maxObjectBytes());
-        return new EncodeStream(routing, problems, jobs, pool, settings, params);
+        return new EncodeStream(routing, problems, jobs, pool, settings, params, deadline);
     }
 
     private StripeStream decode(RoutingContext routing) {
@@ -88,7 +92,7 @@ public class StripeStreamRoutes {
                     + " (erasure.stream.max-object-size; got " + size + ")");
         }
         String boundary = CellStream.boundary(routing);
-        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, size, null);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, size, null, deadline);
     }
 
     private StripeStream reconstruct(RoutingContext routing) {
@@ -100,7 +104,7 @@ public class StripeStreamRoutes {
                     + "comma-separated, each in 0.." + (stripe.totalShards() - 1) + ")");
         }
         String boundary = CellStream.boundary(routing);
-        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, -1, wanted);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, -1, wanted, deadline);
     }
 
     /**
