@@ -6,6 +6,7 @@ import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.CodingCancelledException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.ShardSizeMismatchException;
 import dev.erasure.codec.TooFewShardsException;
 import io.smallrye.mutiny.Uni;

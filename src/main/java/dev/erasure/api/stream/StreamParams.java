@@ -1,13 +1,13 @@
 package dev.erasure.api.stream;
 
 import dev.erasure.api.ApiException;
-import dev.erasure.api.StripeParams;
+import dev.erasure.api.QueryParams;
 import dev.erasure.codec.StripeShape;
 import io.vertx.core.MultiMap;
 
 /**
  * The query parameters every streamed endpoint shares: the stripe's shape ({@code k}, {@code m},
- * {@code codec}, parsed by {@link StripeParams}) and {@code cell}, the bytes of every cell
+ * {@code codec}, parsed by {@link QueryParams}) and {@code cell}, the bytes of every cell
  * (default 1 MiB, at most {@code erasure.stream.max-cell-size}, a multiple of the codec's shard-size
  * multiple). Checked before any byte of the body is read.
  */
@@ -18,8 +18,7 @@ record StreamParams(StripeShape shape, int cell) {
      * @throws ApiException (400) naming the parameter, the rule and the value received
      */
     static StreamParams parse(MultiMap query, StreamSettings settings, long budgetBytes) {
-        StripeParams stripe = StripeParams.parse(query);
-        StripeShape shape = new StripeShape(stripe.kind(), stripe.dataShards(), stripe.parityShards());
+        StripeShape shape = QueryParams.shape(query);
         long cell = StreamSettings.DEFAULT_CELL;
         String value = query.get("cell");
         if (value != null) {

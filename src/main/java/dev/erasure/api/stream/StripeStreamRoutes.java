@@ -5,7 +5,7 @@ import dev.erasure.api.ApiLimits;
 import dev.erasure.api.MediaTypes;
 import dev.erasure.api.Problem;
 import dev.erasure.api.ProblemMapper;
-import dev.erasure.api.StripeParams;
+import dev.erasure.api.QueryParams;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
@@ -86,7 +86,7 @@ public class StripeStreamRoutes {
 
     private StripeStream decode(RoutingContext routing) {
         StreamParams params = params(routing);
-        long size = StripeParams.objectSize(routing.request().params());
+        long size = QueryParams.objectSize(routing.request().params());
         if (size > settings.maxObjectBytes()) {
             throw ApiException.invalidParameter("size must be <= " + settings.maxObjectBytes()
                     + " (erasure.stream.max-object-size; got " + size + ")");
@@ -97,11 +97,10 @@ public class StripeStreamRoutes {
 
     private StripeStream reconstruct(RoutingContext routing) {
         StreamParams params = params(routing);
-        StripeParams stripe = StripeParams.parse(routing.request().params());
-        int[] wanted = stripe.wanted(routing.request().params());
+        int[] wanted = QueryParams.wanted(routing.request().params(), params.shape());
         if (wanted == null) {
             throw ApiException.invalidParameter("query parameter want is required (the shard indexes to rebuild, "
-                    + "comma-separated, each in 0.." + (stripe.totalShards() - 1) + ")");
+                    + "comma-separated, each in 0.." + (params.shape().totalShards() - 1) + ")");
         }
         String boundary = CellStream.boundary(routing);
         return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, -1, wanted, deadline);

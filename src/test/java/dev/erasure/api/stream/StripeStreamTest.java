@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodecKind;
-import dev.erasure.codec.Codecs;
+import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.StripeShape;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +53,7 @@ class StripeStreamTest {
     NativeMemoryPool pool;
 
     @Inject
-    Codecs codecs;
+    CodeCache codecs;
 
     @AfterEach
     void nothingHeld() throws InterruptedException {
