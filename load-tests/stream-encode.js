@@ -70,9 +70,9 @@ export default function () {
   });
   const stripes = Math.ceil(shape.size / (shape.k * cell));
   const ok = check(response, {
-    'stream encode: status 200': (r) => r.status === 200,
-    'stream encode: multipart/mixed': (r) => (r.headers['Content-Type'] || '').indexOf('multipart/mixed') === 0,
-    'stream encode: final part has the size, the stripes and k+m shard CRCs': (r) => {
+    'stream_encode: status 200': (r) => r.status === 200,
+    'stream_encode: multipart/mixed': (r) => (r.headers['Content-Type'] || '').indexOf('multipart/mixed') === 0,
+    'stream_encode: final part has the size, the stripes and k+m shard CRCs': (r) => {
       if (!KEEP_BODY) return true;
       const summary = r.status === 200 && r.body ? summaryPart(r.body) : null;
       return summary !== null && summary.objectSize === shape.size && summary.stripes === stripes

@@ -109,7 +109,8 @@ abstract class StripeStream {
     private MemorySegment group;
     private int groupUsed;
     private int groupCells;
-    private int cellsAllocated;
+    private final int[] groupPlan;
+    private int groupsAllocated;
     private boolean started;
     private boolean inputDone;
     private boolean ending;
@@ -130,6 +131,7 @@ abstract class StripeStream {
         this.settings = settings;
         this.shape = params.shape();
         this.cell = params.cell();
+        this.groupPlan = groupPlan(cell, settings.depth() * shape.totalShards());
         response.closeHandler(v -> connectionClosed());
         response.exceptionHandler(t -> connectionFailed());
         request.exceptionHandler(t -> connectionFailed());
@@ -218,17 +220,42 @@ abstract class StripeStream {
     /** Delay before a stripe refused by a full queue is submitted again. */
     private static final long QUEUE_RETRY_MILLIS = 10;
 
-    /** Cells come from groups of about 4 MiB, so that each group is exactly a block of the pool. */
+    /**
+     * Cells come from groups, each one exactly a block of the pool when the cell is a power of two:
+     * the arena's blocks are powers of two that grow to 4 MiB, so the groups are the binary pieces of
+     * what does not fill whole 4 MiB groups, smallest first, then 4 MiB groups. Other cells are taken
+     * in groups of up to 4 MiB (the last block may then be partly unused).
+     */
     private MemorySegment nextCell() {
         if (group == null || groupUsed == groupCells) {
-            int cap = settings.depth() * shape.totalShards() - cellsAllocated;
-            int count = (int) Math.max(1, Math.min(cap, GROUP_BYTES / cell));
+            int count = groupPlan[groupsAllocated++];
             group = arena.allocateUninitialized((long) count * cell);
             groupCells = count;
             groupUsed = 0;
-            cellsAllocated += count;
         }
         return group.asSlice((long) cell * groupUsed++, cell);
+    }
+
+    /** The cell counts of the groups, in allocation order; together depth x (k + m) cells. */
+    static int[] groupPlan(int cell, int totalCells) {
+        java.util.List<Integer> plan = new java.util.ArrayList<>();
+        int perGroup = (int) Math.max(1, GROUP_BYTES / cell);
+        if (Integer.bitCount(cell) == 1 && cell <= GROUP_BYTES) {
+            int rest = totalCells % perGroup;
+            for (int bit = 1; bit <= rest; bit <<= 1) {
+                if ((rest & bit) != 0) {
+                    plan.add(bit);
+                }
+            }
+            for (int i = 0; i < totalCells / perGroup; i++) {
+                plan.add(perGroup);
+            }
+        } else {
+            for (int left = totalCells; left > 0; left -= Math.min(left, perGroup)) {
+                plan.add(Math.min(left, perGroup));
+            }
+        }
+        return plan.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Stripes submitted and not yet written. */

@@ -412,7 +412,7 @@ class StripeStreamTest {
     void slowReader_pausesTheRequest_andADisconnectFreesEverything() throws Exception {
         int cell = 64 * 1024;
         long size = 1024L * MIB;
-        long bound = (long) StreamProfile.DEPTH * (K + M) * cell + (4L << 20) + HEADER_BLOCK; // + one block of rounding
+        long bound = (long) StreamProfile.DEPTH * (K + M) * cell + HEADER_BLOCK;
         AtomicLong sent = new AtomicLong();
         StreamClient client = new StreamClient(base.getPort());
         try (Sampler sampler = new Sampler(pool)) {
