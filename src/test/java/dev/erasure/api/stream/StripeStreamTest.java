@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * ({@link ObjectBytes}) and responses checked as they arrive, so neither side holds an object. A
  * sampler thread watches the pool's bytes in use during every stream.
  *
- * <p>The large encode streams {@code erasure.test.stream-mib} MiB (default 256; the issue's 1 GiB run
- * is {@code -Derasure.test.stream-mib=1024}, see docs/api.md).
+ * <p>The large encode streams {@code streams.test.mib} MiB (default 256; the issue's 1 GiB run
+ * is {@code -Dstreams.test.mib=1024}, see docs/api.md).
  */
 @QuarkusTest
 @TestProfile(StreamProfile.class)
@@ -94,7 +94,7 @@ class StripeStreamTest {
 
     @Test
     void encode_largeObjectStreamedInBoundedMemory() throws Exception {
-        long size = Long.getLong("erasure.test.stream-mib", 256) * MIB + 12_345; // a partial last stripe
+        long size = Long.getLong("streams.test.mib", 256) * MIB + 12_345; // a partial last stripe
         int cell = MIB;
         ObjectBytes object = new ObjectBytes(42);
         long bound = (long) StreamProfile.DEPTH * (K + M) * cell + HEADER_BLOCK;
