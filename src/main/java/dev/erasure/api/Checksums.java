@@ -5,19 +5,19 @@ import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
 /** CRC-32C of shards in native memory (no heap copy) and its wire form: 8 lower-case hex digits. */
-final class Checksums {
+public final class Checksums {
 
     private Checksums() {
     }
 
     /** CRC-32C of the whole segment, read through a direct view of the native memory. */
-    static int crc32c(MemorySegment segment) {
+    public static int crc32c(MemorySegment segment) {
         CRC32C crc = new CRC32C();
         crc.update(segment.asByteBuffer());
         return (int) crc.getValue();
     }
 
-    static String hex(int crc) {
+    public static String hex(int crc) {
         return HexFormat.of().toHexDigits(crc);
     }
 
@@ -26,7 +26,7 @@ final class Checksums {
      *
      * @throws ApiException (400) unless it is exactly 8 hex digits
      */
-    static int parse(String value, String where) {
+    public static int parse(String value, String where) {
         if (value.length() != 8 || !value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw ApiException.malformed("Shard-CRC32C of " + where + " must be 8 hex digits (got '" + value + "')");
         }

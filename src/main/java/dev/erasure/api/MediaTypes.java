@@ -3,19 +3,19 @@ package dev.erasure.api;
 import java.util.Locale;
 
 /** The media types of the contract and the parsing of Content-Type / Accept headers. */
-final class MediaTypes {
+public final class MediaTypes {
 
-    static final String OCTET_STREAM = "application/octet-stream";
-    static final String JSON = "application/json";
-    static final String PROBLEM_JSON = "application/problem+json";
-    static final String MULTIPART_MIXED = "multipart/mixed";
-    static final String MULTIPART_FORM_DATA = "multipart/form-data";
+    public static final String OCTET_STREAM = "application/octet-stream";
+    public static final String JSON = "application/json";
+    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String MULTIPART_MIXED = "multipart/mixed";
+    public static final String MULTIPART_FORM_DATA = "multipart/form-data";
 
     private MediaTypes() {
     }
 
     /** The media type without parameters, lower case; null when the header is absent or blank. */
-    static String baseType(String contentType) {
+    public static String baseType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return null;
         }
@@ -29,7 +29,7 @@ final class MediaTypes {
      *
      * @throws ApiException (400) when it is missing or longer than RFC 2046's 70 characters
      */
-    static String boundary(String contentType) {
+    public static String boundary(String contentType) {
         for (String param : contentType.split(";")) {
             int eq = param.indexOf('=');
             if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("boundary")) {
@@ -47,11 +47,11 @@ final class MediaTypes {
     }
 
     /** True when the client asked for JSON shard sets ({@code Accept: application/json}). */
-    static boolean wantsJson(String accept) {
+    public static boolean wantsJson(String accept) {
         return accept != null && accept.toLowerCase(Locale.ROOT).contains(JSON);
     }
 
-    static ApiException unsupported(String contentType, String accepted) {
+    public static ApiException unsupported(String contentType, String accepted) {
         return new ApiException(ApiException.Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
                 + (contentType == null ? "(none)" : contentType) + " is not supported here; use " + accepted);
     }

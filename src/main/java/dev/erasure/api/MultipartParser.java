@@ -17,10 +17,10 @@ import java.util.Map;
  * too many parts and oversized part headers throw {@link ApiException} (400) from {@link #feed} or
  * {@link #finish}.
  */
-final class MultipartParser {
+public final class MultipartParser {
 
     /** Receives the parts in order; a {@link ApiException} thrown here aborts the parse. */
-    interface PartHandler {
+    public interface PartHandler {
         /** A part begins; header names are lower case. */
         void partStarted(int partNumber, Map<String, String> headers);
 
@@ -48,7 +48,7 @@ final class MultipartParser {
     private int headerLength;
     private int parts;
 
-    MultipartParser(String boundary, int maxParts, int maxPartHeaderBytes, PartHandler handler) {
+    public MultipartParser(String boundary, int maxParts, int maxPartHeaderBytes, PartHandler handler) {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         this.maxParts = maxParts;
         this.maxPartHeaderBytes = maxPartHeaderBytes;
@@ -57,7 +57,7 @@ final class MultipartParser {
     }
 
     /** Parses the next chunk of the body (its reader index is not moved). */
-    void feed(ByteBuf chunk) {
+    public void feed(ByteBuf chunk) {
         int pos = chunk.readerIndex();
         int end = chunk.writerIndex();
         while (pos < end) {
@@ -71,7 +71,7 @@ final class MultipartParser {
     }
 
     /** The body ended; checks that the closing delimiter was seen. */
-    void finish() {
+    public void finish() {
         if (state == State.PREAMBLE) {
             throw ApiException.malformed("multipart body has no boundary delimiter --"
                     + boundaryText() + " (is the boundary parameter right?)");

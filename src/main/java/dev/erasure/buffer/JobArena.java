@@ -46,6 +46,8 @@ public final class JobArena {
     private final Throwable openedAt;
     private final AtomicInteger refCount = new AtomicInteger(1);
     private final boolean checkedSegments;
+    /** A long-lived arena: its segments get a scope generation of their own ({@link NativeMemoryPool#openLongLived()}). */
+    private final boolean ownScope;
     /**
      * Guarded by {@code this}: the generation whose scope every segment has; set by the first
      * allocation, null when unchecked or nothing was allocated yet.
@@ -62,9 +64,14 @@ public final class JobArena {
     private volatile boolean reclaimed;
 
     JobArena(NativeMemoryPool pool, Throwable openedAt, boolean checkedSegments) {
+        this(pool, openedAt, checkedSegments, false);
+    }
+
+    JobArena(NativeMemoryPool pool, Throwable openedAt, boolean checkedSegments, boolean ownScope) {
         this.pool = pool;
         this.openedAt = openedAt;
         this.checkedSegments = checkedSegments;
+        this.ownScope = ownScope;
     }
 
     /**
@@ -97,7 +104,7 @@ public final class JobArena {
         checkLive("allocate");
         long charged = alignUp(bytes);
         if (checkedSegments && generation == null) {
-            generation = pool.joinScope(charged);
+            generation = pool.joinScope(ownScope ? Long.MAX_VALUE : charged);
         }
         Arena scope = generation == null ? null : generation.scope;
         if (charged == 0) {

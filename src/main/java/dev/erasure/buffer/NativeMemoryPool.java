@@ -97,10 +97,24 @@ public final class NativeMemoryPool {
      * @throws IllegalStateException after {@link #close()}
      */
     public JobArena open() {
+        return open(false);
+    }
+
+    /**
+     * Like {@link #open()}, for an arena held for a long time (a streamed request): its segments get
+     * a scope of their own, so that it does not keep the blocks of the short jobs of its generation
+     * parked while it lives.
+     */
+    public JobArena openLongLived() {
+        return open(true);
+    }
+
+    private JobArena open(boolean ownScope) {
         if (closed) {
             throw new IllegalStateException("native memory pool is closed");
         }
-        JobArena arena = new JobArena(this, trackAllocations ? new Throwable("arena opened here") : null, checkedSegments);
+        JobArena arena = new JobArena(this, trackAllocations ? new Throwable("arena opened here") : null, checkedSegments,
+                ownScope);
         open.add(arena);
         if (closed) {
             // close() ran between the check and the add and may have missed this arena.

@@ -1,5 +1,6 @@
 package dev.erasure.job;
 
+import dev.erasure.buffer.JobArena;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.CodingCancelledException;
@@ -7,6 +8,7 @@ import dev.erasure.codec.Correction;
 import dev.erasure.codec.CorrectionUnsupportedException;
 import dev.erasure.codec.InvalidShapeException;
 import dev.erasure.codec.ErasureCode;
+import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.ShardSizeMismatchException;
 import dev.erasure.codec.TooFewShardsException;
 import dev.erasure.codec.UncorrectableShardsException;
@@ -116,6 +118,22 @@ public final class JobService implements AutoCloseable {
         }
         return executor.submit(job.op(), job.bytesCoded(), job.arena(),
                 cancel -> codec(job).corrector().correct(job.shards(), job.present(), cancel));
+    }
+
+    /** Work on one stripe that needs more than {@link #code}: checks or checksums around the coding. */
+    @FunctionalInterface
+    public interface StripeWork<T> {
+        T run(ErasureCode code, CancelSignal cancel);
+    }
+
+    /**
+     * Runs {@code work} with the codec of {@code shape} on a worker, with the same queue, deadline,
+     * arena reference, cancellation and accounting as {@link #code}: for the streamed stripes,
+     * which verify input checksums and checksum their outputs on the worker, not on the event loop.
+     */
+    public <T> Uni<T> submit(Operation op, StripeShape shape, long bytesCoded, JobArena arena, StripeWork<T> work) {
+        Objects.requireNonNull(work, "work");
+        return executor.submit(op, bytesCoded, arena, cancel -> work.run(codecs.get(shape), cancel));
     }
 
     /** Jobs waiting for a worker. */

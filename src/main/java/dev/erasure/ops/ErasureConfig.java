@@ -27,6 +27,9 @@ public interface ErasureConfig {
     /** Limits of the HTTP side. */
     Api api();
 
+    /** The streamed stripe endpoints ({@code /v1/stripes/*}). */
+    Stream stream();
+
     interface Codec {
         /**
          * Which GF(2^8) kernel computes: {@code auto}, {@code isal}, {@code vector} or {@code scalar}.
@@ -91,5 +94,22 @@ public interface ErasureConfig {
         /** Most bytes of one multipart part's header block; more get 400. Defaults to {@code 8K}. */
         @WithDefault("8K")
         MemorySize maxPartHeaderSize();
+    }
+
+    interface Stream {
+        /** Largest {@code cell} a streamed request may ask for (1 byte to 1G). Defaults to {@code 4M}. */
+        @WithDefault("4M")
+        MemorySize maxCellSize();
+
+        /** Largest object a streamed request may carry; larger ones get 413. Defaults to {@code 1T}. */
+        @WithDefault("1T")
+        MemorySize maxObjectSize();
+
+        /**
+         * Stripes in flight per streamed request (being read, coded or written): each holds
+         * {@code (k + m) * cell} bytes of native memory. From 2 to 16. Defaults to {@code 4}.
+         */
+        @WithDefault("4")
+        int depth();
     }
 }

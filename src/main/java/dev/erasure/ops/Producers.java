@@ -1,6 +1,7 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.select.KernelSelector;
@@ -41,6 +42,12 @@ public class Producers {
     @Singleton
     ApiLimits apiLimits() {
         return Settings.api(config.api());
+    }
+
+    @Produces
+    @Singleton
+    StreamSettings streamSettings() {
+        return Settings.stream(config.stream());
     }
 
     @Produces

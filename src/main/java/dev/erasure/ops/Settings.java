@@ -1,6 +1,7 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.job.JobSettings;
 import java.time.Duration;
 
@@ -25,6 +26,11 @@ public final class Settings {
     public static ApiLimits api(ErasureConfig.Api api) {
         int headerBytes = intBytes("erasure.api.max-part-header-size", api.maxPartHeaderSize().asLongValue());
         return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes);
+    }
+
+    /** The streamed stripe endpoints' settings from {@code erasure.stream.*}. */
+    public static StreamSettings stream(ErasureConfig.Stream stream) {
+        return new StreamSettings(stream.maxCellSize().asLongValue(), stream.maxObjectSize().asLongValue(), stream.depth());
     }
 
     /** {@code erasure.codec.cache-size}, at least 1. */

@@ -34,6 +34,8 @@ class HelmChartValuesTest {
                 Map.entry("config.buffer.budget", "1G"), Map.entry("config.buffer.trackAllocations", true),
                 Map.entry("config.api.maxBodySize", "256M"), Map.entry("config.api.maxParts", 64),
                 Map.entry("config.api.maxPartHeaderSize", "16K"), Map.entry("config.shutdown.timeoutSeconds", 60),
+                Map.entry("config.stream.maxCellSize", "8M"), Map.entry("config.stream.maxObjectSize", "20G"),
+                Map.entry("config.stream.depth", 6),
                 Map.entry("config.shutdown.delaySeconds", 0), Map.entry("config.http.port", 9090),
                 Map.entry("memory.maxDirectMemory", "200m"), Map.entry("resources.limits.memory", "2Gi"),
                 Map.entry("terminationGracePeriodSeconds", 90)));
@@ -45,6 +47,8 @@ class HelmChartValuesTest {
                 Map.entry("ERASURE_BUFFER_BUDGET", "1G"), Map.entry("ERASURE_BUFFER_TRACK_ALLOCATIONS", "true"),
                 Map.entry("ERASURE_API_MAX_BODY_SIZE", "256M"), Map.entry("ERASURE_API_MAX_PARTS", "64"),
                 Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "16K"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
+                Map.entry("ERASURE_STREAM_MAX_CELL_SIZE", "8M"), Map.entry("ERASURE_STREAM_MAX_OBJECT_SIZE", "20G"),
+                Map.entry("ERASURE_STREAM_DEPTH", "6"),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false"), Map.entry("QUARKUS_SHUTDOWN_DELAY", "0s"),
                 Map.entry("QUARKUS_HTTP_PORT", "9090")));
         Deployment deployment = chart.one(Deployment.class);

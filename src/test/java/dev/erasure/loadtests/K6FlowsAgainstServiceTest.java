@@ -60,6 +60,7 @@ class K6FlowsAgainstServiceTest {
         "decode-erasures.js | SIZE=1000 K=3 M=2 ERASURES=2 SHARD_FORMAT=json CODEC=rs-cauchy",
         "reconstruct.js     | SIZE=100000 SHARD_FORMAT=form",
         "mixed.js           | LARGE_SIZE=100000",
+        "stream-encode.js   | SIZE=100000 CELL=4096",
     })
     void scriptPassesItsChecks(String script, String environment) throws Exception {
         List<String> command = new ArrayList<>(List.of("env", "BASE_URL=" + baseUrl()));

@@ -32,7 +32,7 @@ class K6ScriptsTest {
     private static final Path LOAD_TESTS = Path.of("load-tests").toAbsolutePath();
     private static final String CHECKER = "tools/check-k6-scripts.mjs";
     private static final List<String> SCENARIO_SCRIPTS = List.of("echo-baseline.js", "encode-small.js",
-            "encode-large.js", "decode-erasures.js", "reconstruct.js", "mixed.js");
+            "encode-large.js", "decode-erasures.js", "reconstruct.js", "mixed.js", "stream-encode.js");
 
     @BeforeAll
     static void nodeIsInstalled() {

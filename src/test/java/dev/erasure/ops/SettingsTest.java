@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.job.JobSettings;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -46,6 +47,17 @@ class SettingsTest {
         assertThat(Settings.bufferBudgetBytes(config.buffer())).isEqualTo(512L * 1024 * 1024);
         assertThat(config.buffer().trackAllocations()).isFalse();
         assertThat(Settings.api(config.api())).isEqualTo(new ApiLimits(64L * 1024 * 1024, 300, 8 * 1024));
+        assertThat(Settings.stream(config.stream())).isEqualTo(new StreamSettings(4L << 20, 1L << 40, 4));
+    }
+
+    @Test
+    void streamSettings_outOfRange_failNamingKeyValueAndRule() {
+        assertThatThrownBy(() -> Settings.stream(config(Map.of("erasure.stream.depth", "1")).stream()))
+                .hasMessage("erasure.stream.depth must be between 2 and 16 (got 1)");
+        assertThatThrownBy(() -> Settings.stream(config(Map.of("erasure.stream.max-cell-size", "2G")).stream()))
+                .hasMessage("erasure.stream.max-cell-size must be between 1 byte and 1073741824 bytes (got 2147483648 bytes)");
+        assertThatThrownBy(() -> Settings.stream(config(Map.of("erasure.stream.max-object-size", "0")).stream()))
+                .hasMessage("erasure.stream.max-object-size must be >= 1 byte (got 0 bytes)");
     }
 
     @Test

@@ -1,0 +1,116 @@
+package dev.erasure.api.stream;
+
+import dev.erasure.api.ApiException;
+import dev.erasure.api.ApiLimits;
+import dev.erasure.api.MediaTypes;
+import dev.erasure.api.Problem;
+import dev.erasure.api.ProblemMapper;
+import dev.erasure.api.QueryParams;
+import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.JobService;
+import dev.erasure.job.JobSettings;
+import java.time.Duration;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The streamed stripe routes {@code POST /v1/stripes/encode}, {@code /decode} and {@code /reconstruct}:
+ * objects of any size coded stripe by stripe in bounded memory (see {@link StripeStream}). Every query
+ * parameter and header is checked before the body is read or memory is taken.
+ */
+@ApplicationScoped
+public class StripeStreamRoutes {
+
+    private final NativeMemoryPool pool;
+    private final JobService jobs;
+    private final ApiLimits limits;
+    private final ProblemMapper problems;
+    private final StreamSettings settings;
+    private final Duration deadline;
+
+    /**
+     * @throws IllegalArgumentException at start if {@code erasure.stream.max-object-size} exceeds
+     *     Quarkus's own {@code quarkus.http.limits.max-body-size} (that one would answer first, without a problem)
+     */
+    public StripeStreamRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems,
+            StreamSettings settings, JobSettings jobSettings,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> transportLimit) {
+        this.pool = pool;
+        this.jobs = jobs;
+        this.limits = limits;
+        this.problems = problems;
+        this.settings = settings;
+        this.deadline = jobSettings.deadline();
+        if (transportLimit.isPresent() && transportLimit.get().asLongValue() < settings.maxObjectBytes()) {
+            throw new IllegalArgumentException("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size ("
+                    + transportLimit.get().asLongValue() + " bytes; got " + settings.maxObjectBytes() + " bytes)");
+        }
+    }
+
+    void init(@Observes Router router) {
+        router.post("/v1/stripes/encode").handler(route(this::encode));
+        router.post("/v1/stripes/decode").handler(route(this::decode));
+        router.post("/v1/stripes/reconstruct").handler(route(this::reconstruct));
+    }
+
+    private Handler<RoutingContext> route(Function<RoutingContext, StripeStream> prepare) {
+        return routing -> {
+            StripeStream stream;
+            try {
+                stream = prepare.apply(routing);
+            } catch (RuntimeException e) {
+                refuse(routing, e);
+                return;
+            }
+            stream.start();
+        };
+    }
+
+    private StreamParams params(RoutingContext routing) {
+        return StreamParams.parse(routing.request().params(), settings, pool.budgetBytes());
+    }
+
+    private StripeStream encode(RoutingContext routing) {
+        StreamParams params = params(routing);
+        EncodeStream.validate(routing, settings.maxObjectBytes());
+        return new EncodeStream(routing, problems, jobs, pool, settings, params, deadline);
+    }
+
+    private StripeStream decode(RoutingContext routing) {
+        StreamParams params = params(routing);
+        long size = QueryParams.objectSize(routing.request().params());
+        if (size > settings.maxObjectBytes()) {
+            throw ApiException.invalidParameter("size must be <= " + settings.maxObjectBytes()
+                    + " (erasure.stream.max-object-size; got " + size + ")");
+        }
+        String boundary = CellStream.boundary(routing);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, size, null, deadline);
+    }
+
+    private StripeStream reconstruct(RoutingContext routing) {
+        StreamParams params = params(routing);
+        int[] wanted = QueryParams.wanted(routing.request().params(), params.shape());
+        if (wanted == null) {
+            throw ApiException.invalidParameter("query parameter want is required (the shard indexes to rebuild, "
+                    + "comma-separated, each in 0.." + (params.shape().totalShards() - 1) + ")");
+        }
+        String boundary = CellStream.boundary(routing);
+        return new CellStream(routing, problems, jobs, pool, settings, params, limits, boundary, -1, wanted, deadline);
+    }
+
+    /**
+     * A refusal before anything was read or allocated: the problem answer, then the connection is
+     * closed (the body, of any size, is not read).
+     */
+    private void refuse(RoutingContext routing, RuntimeException failure) {
+        StripeStream.answer(routing.request(), routing.response(), problems.map(failure), () -> { });
+    }
+}
