@@ -19,6 +19,7 @@ import time
 
 import shlex
 
+import peer as go
 import prom
 import report
 import scenarios as sc
@@ -45,6 +46,19 @@ def parse_args(argv):
                    help="skip the sweep's second service with erasure.jobs.inline-max-bytes=0 (every job on a worker)")
     p.add_argument("--warmup", type=int, default=10, help="seconds of unrecorded mixed load before measuring (JIT)")
     p.add_argument("--url", help="measure an already running service instead of starting one")
+    p.add_argument("--service-pid", type=int,
+                   help="with --url: the service's pid, for its CPU time per request (read from /proc)")
+    p.add_argument("--jar", help="start this packaged quarkus-run.jar instead of bin/run (e.g. to compare builds)")
+    p.add_argument("--service-opt", action="append", default=[], metavar="-Dname=value",
+                   help="a JVM option for the started service (repeatable), e.g. -Dquarkus.vertx.prefer-native-transport=true")
+    p.add_argument("--go-peer", choices=("auto", "off"), default="auto",
+                   help="auto: build and measure the Go peer (load-tests/go-peer) next to the service when Go is installed")
+    p.add_argument("--peer-sizes", default="1048576,65536,4096", help="object sizes of the Go peer comparison")
+    p.add_argument("--peer-level", type=int, default=16, help="concurrency of the Go peer comparison")
+    p.add_argument("--peer-rounds", type=int, default=3, help="alternating rounds of the Go peer comparison")
+    p.add_argument("--peer-duration", type=int, default=8, help="seconds per point of the Go peer comparison")
+    p.add_argument("--peer-only", action="store_true",
+                   help="measure only the Go peer comparison (no scenarios, no sweep); writes only its section")
     p.add_argument("--note", default="", help="a line for the report, e.g. which branches the service was built from")
     p.add_argument("--report-only", metavar="RUN_JSON", help="rewrite the report and plots from a saved run.json")
     p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
@@ -53,6 +67,9 @@ def parse_args(argv):
     args = p.parse_args(argv)
     args.levels = [int(x) for x in args.levels.split(",")]
     args.sweep = [int(x) for x in args.sweep.split(",") if x]
+    args.peer_sizes = [int(x) for x in args.peer_sizes.split(",") if x]
+    if args.peer_only and args.go_peer == "off":
+        p.error("--peer-only needs the Go peer (not --go-peer off)")
     return args
 
 
@@ -63,6 +80,7 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.url, self.service, self.period = url, service, period
         self.label, self.samples, self.stopped = "start", [], threading.Event()
+        self.paused = False  # set while the Go peer comparison runs: scrapes would add to the service's CPU
         self.start_time = time.monotonic()
 
     def sample(self):
@@ -77,17 +95,23 @@ class Sampler(threading.Thread):
 
     def run(self):
         while not self.stopped.wait(self.period):
-            self.sample()
+            if not self.paused:
+                self.sample()
 
 
-def run_wrk(url, manifest, connections, duration, raw_path):
+def run_wrk(url, manifest, connections, duration, raw_path, pid=None):
+    """One wrk run; with the server's pid, also its CPU time per request (/proc/<pid>/stat)."""
     command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
                "--latency", "-s", LUA, url]
+    cpu_before = go.cpu_seconds(pid) if pid else None
     done = subprocess.run(command, env={**os.environ, "WRK_MANIFEST": manifest},
                           capture_output=True, text=True, timeout=duration + 120)
+    cpu_after = go.cpu_seconds(pid) if pid else None
     with open(raw_path, "w") as raw:
         raw.write(" ".join(command) + "\n" + done.stdout + done.stderr)
-    return wrkparse.parse(done.stdout + done.stderr)
+    result = wrkparse.parse(done.stdout + done.stderr)
+    result["cpu_ms_per_request"] = go.cpu_ms_per_request(cpu_before, cpu_after, result["requests"])
+    return result
 
 
 def prepare(url, args, workdir):
@@ -135,7 +159,7 @@ def warm_up(url, prepared, args, sampler, raw_dir, workdir):
     time.sleep(1)
 
 
-def measure(url, prepared, args, sampler, raw_dir, workdir):
+def measure(url, prepared, args, sampler, raw_dir, workdir, pid=None):
     points = []
     order = ["echo_small", "encode_small", "echo_large", "encode_large", "decode", "reconstruct",
              "echo_mixed", "mixed"]
@@ -146,7 +170,7 @@ def measure(url, prepared, args, sampler, raw_dir, workdir):
                 continue
             sampler.label = f"{name} c={level}"
             manifest = scenario.write_manifest(os.path.join(workdir, f"{name}.manifest"))
-            result = run_wrk(url, manifest, level, args.duration, os.path.join(raw_dir, f"{name}-c{level}.txt"))
+            result = run_wrk(url, manifest, level, args.duration, os.path.join(raw_dir, f"{name}-c{level}.txt"), pid)
             points.append({"scenario": name, "baseline": scenario.baseline, "connections": level,
                            "object_bytes": scenario.object_bytes, **result})
             print(f"{name:13s} c={level:<3d} {result['requests_per_s']:9.1f} req/s  p50 {result['latency_ms']['p50']:8.2f}"
@@ -185,9 +209,85 @@ def sweep(url, args, sampler, raw_dir, workdir, handoff_url=None):
     return points
 
 
+def start_peer(args, raw_dir):
+    """The Go peer, built and started; (None, reason) when it is off or cannot be built here."""
+    if args.go_peer == "off":
+        return None, "not measured (--go-peer off)"
+    try:
+        binary = go.build(REPO, os.path.join(REPO, "target", "go-peer"))
+        started = go.GoPeer(binary, os.path.join(raw_dir, "go-peer.log")).start()
+    except go.PeerUnavailable as reason:
+        print(f"Go peer: {reason}", flush=True)
+        return None, str(reason)
+    print(f"Go peer started on {started.url}", flush=True)
+    return started, ""
+
+
+def compare_with_peer(url, pid, peer, args, sampler, raw_dir, workdir):
+    """The service and the Go peer on the same requests, alternating point by point.
+
+    For each object size, one object is encoded by both and the answers compared (same shards,
+    CRCs and headers); a size whose answers differ is not measured. Then, after an unrecorded
+    warm-up of each server, each round runs encode and echo of every size against the service and
+    right after against the peer, recording req/s, latency and each server's CPU per request.
+    Returns (points, checks).
+    """
+    checks, requests = [], []
+    prep = sc.Preparer(url, workdir, args.k, args.m, args.codec, seed=99)
+    for size in args.peer_sizes:
+        obj = prep.rng.randbytes(size)
+        try:
+            found = go.differences(go.encode_answer(url, prep.query, obj), go.encode_answer(peer.url, prep.query, obj))
+            status, _, answer = http("POST", peer.url + "/v1/echo", obj, {"Content-Type": "application/octet-stream"})
+            if status != 200 or answer != obj:
+                found.append(f"the peer's echo answered {status} with {len(answer)} bytes")
+        except (AssertionError, ValueError, OSError) as error:
+            found = [str(error)[:300]]
+        checks.append({"size": size, "same": not found, "differences": found})
+        print(f"peer check {size} B: {'same shards and headers' if not found else found}", flush=True)
+        if found:
+            continue
+        body = os.path.join(workdir, f"peer-{size}.bin")
+        with open(body, "wb") as out:
+            out.write(obj)
+        for endpoint, target in (("encode", f"/v1/encode?{prep.query}"), ("echo", "/v1/echo")):
+            scenario = sc.Scenario(f"peer-{endpoint}-{size}", "", size,
+                                   lines=[(1, "POST", target, "application/octet-stream", body)])
+            requests.append((endpoint, size, scenario.write_manifest(os.path.join(workdir, scenario.name + ".manifest"))))
+    if not requests:
+        return [], checks
+    sampler.paused = True
+    warm = sc.Scenario("peer-warm", "", 0)
+    for _, _, manifest in requests:
+        with open(manifest) as lines:
+            line = lines.read().split()
+        warm.lines.append((1, *line[1:]))
+    warm_manifest = warm.write_manifest(os.path.join(workdir, "peer-warm.manifest"))
+    for server, target in (("service", url), ("go", peer.url)):
+        sampler.label = f"peer warm-up {server}"
+        run_wrk(target, warm_manifest, args.peer_level, max(args.warmup, 3), os.path.join(raw_dir, f"peer-warm-{server}.txt"))
+    points = []
+    for round_ in range(1, args.peer_rounds + 1):
+        for endpoint, size, manifest in requests:
+            for server, target, server_pid in (("service", url, pid), ("go", peer.url, peer.pid)):
+                sampler.label = f"peer {server} {endpoint} {size} round {round_}"
+                result = run_wrk(target, manifest, args.peer_level, args.peer_duration,
+                                 os.path.join(raw_dir, f"peer-r{round_}-{server}-{endpoint}-{size}.txt"), server_pid)
+                points.append({"server": server, "endpoint": endpoint, "size": size, "round": round_,
+                               "connections": args.peer_level, **result})
+                cpu = result["cpu_ms_per_request"]
+                print(f"round {round_} {server:7s} {endpoint:6s} {size:8d} B {result['requests_per_s']:9.1f} req/s"
+                      f"  p50 {result['latency_ms']['p50']:7.3f} ms  p99 {result['latency_ms']['p99']:7.3f} ms"
+                      f"  cpu {'—' if cpu is None else f'{cpu:.4f}'} ms/req  errors {sum(result['errors'].values())}",
+                      flush=True)
+    sampler.label, sampler.paused = "idle", False
+    return points, checks
+
+
 def start_handoff_service(args, raw_dir, workdir):
     """A second service with every job handed to a worker (no inline jobs), warmed up like the first."""
-    handoff = Service(REPO, os.path.join(raw_dir, "service-handoff.log"), ["-Derasure.jobs.inline-max-bytes=0"])
+    handoff = Service(REPO, os.path.join(raw_dir, "service-handoff.log"),
+                      [*args.service_opt, "-Derasure.jobs.inline-max-bytes=0"], args.jar)
     print(f"starting a second service with erasure.jobs.inline-max-bytes=0 on {handoff.url}", flush=True)
     handoff.start()
     try:
@@ -207,29 +307,38 @@ def main(argv):
     args = parse_args(argv)
     if args.report_only:
         with open(args.report_only) as saved:
-            report.write(json.load(saved), args.doc, args.plots)
+            saved_run = json.load(saved)
+        if saved_run.get("peer_only"):
+            report.write_peer(saved_run, args.doc)
+        else:
+            report.write(saved_run, args.doc, args.plots)
         print(f"rewrote {args.doc} and the plots in {args.plots} from {args.report_only}", flush=True)
         return 0
     machine = report.machine(REPO)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     raw_dir = os.path.join(args.results, stamp)
     os.makedirs(raw_dir, exist_ok=True)
-    service = None if args.url else Service(REPO, os.path.join(raw_dir, "service.log"))
+    service = None if args.url else Service(REPO, os.path.join(raw_dir, "service.log"), args.service_opt, args.jar)
     if service:
         print(f"starting the service on {service.url} (log: {service.log_path})", flush=True)
         service.start()
     url = args.url or service.url
+    pid = service.pid if service else args.service_pid
     sampler = Sampler(url, service)
-    handoff = None
+    handoff = peer = None
+    prepared, points, sweep_points, peer_points, peer_checks = {}, [], [], [], []
     try:
+        peer, peer_missing = start_peer(args, raw_dir)
         sampler.sample()
         sampler.start()
         with tempfile.TemporaryDirectory(prefix="erasure-load-") as workdir:
-            prepared = prepare(url, args, workdir)
-            warm_up(url, prepared, args, sampler, raw_dir, workdir)
-            points = measure(url, prepared, args, sampler, raw_dir, workdir)
-            sweep_points = []
-            if args.sweep:
+            if not args.peer_only:
+                prepared = prepare(url, args, workdir)
+                warm_up(url, prepared, args, sampler, raw_dir, workdir)
+                points = measure(url, prepared, args, sampler, raw_dir, workdir, pid)
+            if peer:
+                peer_points, peer_checks = compare_with_peer(url, pid, peer, args, sampler, raw_dir, workdir)
+            if args.sweep and not args.peer_only:
                 if service and not args.no_handoff:
                     handoff = start_handoff_service(args, raw_dir, workdir)
                 sweep_points = sweep(url, args, sampler, raw_dir, workdir, handoff.url if handoff else None)
@@ -237,6 +346,8 @@ def main(argv):
         time.sleep(3)
     finally:
         sampler.stopped.set()
+        if peer:
+            peer.stop()
         if handoff:
             handoff.stop()
         if service:
@@ -247,11 +358,16 @@ def main(argv):
            "machine": dict(machine, loadavg_after=report.loadavg()),
            "prepared": {n: {"checked": s.checked, "error": s.error, "object_bytes": s.object_bytes}
                         for n, s in prepared.items()},
-           "points": points, "sweep": sweep_points, "memory": sampler.samples}
+           "points": points, "sweep": sweep_points, "memory": sampler.samples, "peer_only": args.peer_only,
+           "peer": {"missing": peer_missing, "checks": peer_checks, "points": peer_points}}
     with open(os.path.join(raw_dir, "run.json"), "w") as out:
         json.dump(run, out, indent=1)
-    report.write(run, args.doc, args.plots)
-    print(f"wrote {args.doc}, plots in {args.plots}, raw results in {raw_dir}", flush=True)
+    if args.peer_only:
+        report.write_peer(run, args.doc)
+        print(f"wrote the Go peer section of {args.doc}, raw results in {raw_dir}", flush=True)
+    else:
+        report.write(run, args.doc, args.plots)
+        print(f"wrote {args.doc}, plots in {args.plots}, raw results in {raw_dir}", flush=True)
     return 0
 
 

@@ -12,6 +12,7 @@ import subprocess
 import plots
 
 BEGIN, END = "<!-- section:http-load -->", "<!-- /section:http-load -->"
+PEER_BEGIN, PEER_END = "<!-- section:go-peer -->", "<!-- /section:go-peer -->"
 MIB = 1048576
 
 
@@ -85,13 +86,14 @@ def _throughput_table(run):
 
 
 def _latency_table(run):
-    rows = ["| scenario | c | requests | p50 ms | p95 ms | p99 ms | max ms | errors |",
-            "|---|---|---|---|---|---|---|---|"]
+    rows = ["| scenario | c | requests | p50 ms | p95 ms | p99 ms | max ms | service CPU ms/request | errors |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for p in run["points"]:
         lat, errors = p["latency_ms"], error_count(p)
         flag = " ⚠ > 0.1 %" if p["requests"] and errors / p["requests"] > 0.001 else ""
         rows.append(f"| {p['scenario']} | {p['connections']} | {p['requests']} | {_ms(lat.get('p50'))} | "
-                    f"{_ms(lat.get('p95'))} | {_ms(lat.get('p99'))} | {_ms(lat.get('max'))} | {errors}{flag} |")
+                    f"{_ms(lat.get('p95'))} | {_ms(lat.get('p99'))} | {_ms(lat.get('max'))} | "
+                    f"{_ms(p.get('cpu_ms_per_request'), 4)} | {errors}{flag} |")
     return rows
 
 
@@ -210,9 +212,139 @@ def section(run, plot_files):
     return "\n".join(lines) + "\n"
 
 
-def replace_section(document, new_section):
-    """`document` with its HTTP load section replaced by `new_section` (appended when absent)."""
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
+def _size(size):
+    return f"{size // MIB} MiB" if size % MIB == 0 else f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} B"
+
+
+def _span(values, fmt):
+    """'a' for one value or equal values, 'a-b' for a range (min-max over rounds), '—' for none."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return "—"
+    low, high = fmt(min(values)), fmt(max(values))
+    return low if low == high else f"{low}-{high}"
+
+
+def peer_pairs(points):
+    """{(endpoint, size): [(service point, go point) per round]}: the pairs measured one after the other."""
+    pairs = {}
+    for p in points:
+        if p["server"] != "service":
+            continue
+        twin = next((q for q in points if q["server"] == "go" and q["endpoint"] == p["endpoint"]
+                     and q["size"] == p["size"] and q["round"] == p["round"]), None)
+        if twin:
+            pairs.setdefault((p["endpoint"], p["size"]), []).append((p, twin))
+    return pairs
+
+
+def _quotient(a, b):
+    return a / b if a is not None and b else None
+
+
+def peer_ratios(pair):
+    """Ours / Go's for one round: requests/s, p50, p99 and CPU per request (None when unknown)."""
+    ours, theirs = pair
+    return {"rps": _quotient(ours["requests_per_s"], theirs["requests_per_s"]),
+            "p50": _quotient(ours["latency_ms"]["p50"], theirs["latency_ms"]["p50"]),
+            "p99": _quotient(ours["latency_ms"]["p99"], theirs["latency_ms"]["p99"]),
+            "cpu": _quotient(ours.get("cpu_ms_per_request"), theirs.get("cpu_ms_per_request"))}
+
+
+def _verdict(flags):
+    flags = [f for f in flags if f is not None]
+    if not flags:
+        return "not measured"
+    if all(flags):
+        return "**met**"
+    return "**not met**" if not any(flags) else f"met in {sum(flags)} of {len(flags)} rounds"
+
+
+def peer_goals(points):
+    """The goal of the Go peer comparison, checked round by round: [(what, verdict, ratios seen)].
+
+    1 MiB and 64 KiB, encode and echo: CPU per request <= Go's, requests/s >= Go's, p99 <= Go's.
+    4 KiB: at least 2x ahead (requests/s >= 2x Go's, CPU per request <= half of Go's). Target
+    beyond: 1 MiB encode at <= 0.7x Go's CPU per request.
+    """
+    pairs, goals = peer_pairs(points), []
+
+    def check(endpoint, size, key, what, passes):
+        ratios = [peer_ratios(pair)[key] for pair in pairs.get((endpoint, size), [])]
+        flags = [None if r is None else passes(r) for r in ratios]
+        goals.append((f"{endpoint} {_size(size)}: {what}", _verdict(flags), _span(ratios, lambda v: f"{v:.2f}")))
+
+    for size in (1048576, 65536):
+        for endpoint in ("encode", "echo"):
+            check(endpoint, size, "cpu", "CPU/request ours/Go's <= 1", lambda r: r <= 1.0)
+            check(endpoint, size, "rps", "req/s ours/Go's >= 1", lambda r: r >= 1.0)
+            check(endpoint, size, "p99", "p99 ours/Go's <= 1", lambda r: r <= 1.0)
+    for endpoint in ("encode", "echo"):
+        check(endpoint, 4096, "rps", "req/s ours/Go's >= 2", lambda r: r >= 2.0)
+        check(endpoint, 4096, "cpu", "CPU/request ours/Go's <= 0.5", lambda r: r <= 0.5)
+    check("encode", 1048576, "cpu", "target: CPU/request ours/Go's <= 0.7", lambda r: r <= 0.7)
+    return [g for g in goals if g[1] != "not measured"]
+
+
+def _peer_table(points):
+    rows = ["| request | service req/s | Go req/s | req/s ours/Go's | service p50 / p99 ms | Go p50 / p99 ms | "
+            "p99 ours/Go's | service CPU ms/request | Go CPU ms/request | **CPU ours/Go's** |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for (endpoint, size), pairs in sorted(peer_pairs(points).items(), key=lambda item: (-item[0][1], item[0][0])):
+        ours, theirs = [p for p, _ in pairs], [q for _, q in pairs]
+        ratios = [peer_ratios(pair) for pair in pairs]
+
+        def col(group, get, fmt):
+            return _span([get(p) for p in group], fmt)
+
+        rate, lat = (lambda v: f"{v:.0f}"), (lambda v: f"{v:.3f}")
+        ratio = lambda v: f"{v:.2f}"
+        rows.append(
+            f"| {endpoint} {_size(size)} | {col(ours, lambda p: p['requests_per_s'], rate)} | "
+            f"{col(theirs, lambda p: p['requests_per_s'], rate)} | {_span([r['rps'] for r in ratios], ratio)} | "
+            f"{col(ours, lambda p: p['latency_ms']['p50'], lat)} / {col(ours, lambda p: p['latency_ms']['p99'], lat)} | "
+            f"{col(theirs, lambda p: p['latency_ms']['p50'], lat)} / {col(theirs, lambda p: p['latency_ms']['p99'], lat)} | "
+            f"{_span([r['p99'] for r in ratios], ratio)} | "
+            f"{col(ours, lambda p: p.get('cpu_ms_per_request'), lambda v: f'{v:.4f}')} | "
+            f"{col(theirs, lambda p: p.get('cpu_ms_per_request'), lambda v: f'{v:.4f}')} | "
+            f"**{_span([r['cpu'] for r in ratios], ratio)}** |")
+    return rows
+
+
+def peer_section(run):
+    m, a, peer = run["machine"], run["args"], run.get("peer") or {}
+    lines = [PEER_BEGIN, "## HTTP load against a Go peer", "",
+             "_Generated by `load-tests/run-local.sh` (load-tests/runner/report.py) — do not edit by hand; rerun it._", ""]
+    if not peer.get("points"):
+        reason = peer.get("missing") or "; ".join(d for c in peer.get("checks", []) for d in c["differences"]) \
+            or "no point was measured"
+        return "\n".join(lines + [f"Not measured in the last run ({m['date']}): {reason}.", PEER_END]) + "\n"
+    lines += [f"- **Date:** {m['date']}; **commit:** `{m['commit']}`; **command:** `{run['command'].strip()}`",
+              *([f"- **Note:** {a['note']}"] if a.get("note") else []),
+              f"- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory']}, Linux {m['kernel']}; {m['java']}; "
+              f"{m['wrk']} on the same cores; load average {m.get('loadavg_before', '?')} before the run, "
+              f"{m.get('loadavg_after', '?')} after it.",
+              f"- **Method:** the Go peer (`load-tests/go-peer`, net/http + klauspost/reedsolomon) and the service "
+              f"answer the same requests (k={a['k']}, m={a['m']}, {a['codec']}), `wrk -t2 -c{a['peer_level']}`, "
+              f"{a['peer_duration']} s per point, {a['peer_rounds']} round{'' if a['peer_rounds'] == 1 else 's'}, each point against the service "
+              "followed by the same point against the peer; server CPU per request = user + system time of the "
+              "server process over the point (`/proc/<pid>/stat`) ÷ requests served. Cells give the range over "
+              "the rounds; ratios are taken per round (each pair measured back to back), then ranged.", "",
+              "Before the load, one object of each size was encoded by both servers and the answers compared:", ""]
+    lines += [f"- {_size(c['size'])}: " + ("same shards, Shard-CRC32C values and shard headers" if c["same"]
+                                           else "differ, not measured: " + "; ".join(c["differences"]))
+              for c in peer["checks"]]
+    lines += ["", *_peer_table(peer["points"]), "", "Goal (ours ÷ Go's, per round):", ""]
+    lines += [f"- {what}: {verdict} ({seen})" for what, verdict, seen in peer_goals(peer["points"])]
+    lines += ["", "The load generator shares the cores with the server it measures: compare the two servers within "
+              "one run, not absolute figures across runs. CPU per request is the steadiest of these figures.",
+              PEER_END]
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(document, new_section, begin=BEGIN, end=END):
+    """`document` with the section between `begin` and `end` replaced by `new_section` (appended when absent)."""
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
     if pattern.search(document):
         return pattern.sub(lambda _: new_section, document, count=1)
     return (document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmarks\n\n") + new_section
@@ -223,5 +355,15 @@ def write(run, doc_path, plot_dir):
     plot_files = plots.draw_all(run, plot_dir)
     document = open(doc_path).read() if os.path.exists(doc_path) else ""
     os.makedirs(os.path.dirname(doc_path), exist_ok=True)
+    document = replace_section(document, section(run, plot_files))
+    if "peer" in run:
+        document = replace_section(document, peer_section(run), PEER_BEGIN, PEER_END)
     with open(doc_path, "w") as out:
-        out.write(replace_section(document, section(run, plot_files)))
+        out.write(document)
+
+
+def write_peer(run, doc_path):
+    """Replaces only the Go peer section (a --peer-only run)."""
+    document = open(doc_path).read() if os.path.exists(doc_path) else ""
+    with open(doc_path, "w") as out:
+        out.write(replace_section(document, peer_section(run), PEER_BEGIN, PEER_END))

@@ -27,19 +27,26 @@ def http(method, url, body=None, headers=None, timeout=30):
 
 
 class Service:
-    """The service started with bin/run on a free port (bin/run builds the jar when it is stale)."""
+    """The service started with bin/run on a free port (bin/run builds the jar when it is stale),
+    or, given `jar`, that packaged quarkus-run.jar started with the same JVM flags as bin/run."""
 
-    def __init__(self, repo, log_path, extra_args=()):
-        self.repo, self.log_path, self.extra_args = repo, log_path, list(extra_args)
+    def __init__(self, repo, log_path, extra_args=(), jar=None):
+        self.repo, self.log_path, self.extra_args, self.jar = repo, log_path, list(extra_args), jar
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
     def start(self, ready_timeout_s=600):
         log = open(self.log_path, "wb")
+        options = [f"-Dquarkus.http.port={self.port}", *self.extra_args]
+        if self.jar:
+            java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+            command = [java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", *options,
+                       "-jar", os.path.abspath(self.jar)]
+        else:
+            command = [os.path.join(self.repo, "bin", "run"), *options]
         self.process = subprocess.Popen(
-            [os.path.join(self.repo, "bin", "run"), f"-Dquarkus.http.port={self.port}", *self.extra_args],
-            cwd=self.repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            command, cwd=self.repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + ready_timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -52,6 +59,11 @@ class Service:
             time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"the service was not ready within {ready_timeout_s} s; see {self.log_path}")
+
+    @property
+    def pid(self):
+        """The JVM's pid (bin/run execs java), or None before start()."""
+        return self.process.pid if self.process else None
 
     def rss_bytes(self):
         """Resident set size of the JVM (bin/run execs java, so the pid is the JVM's), or None."""

@@ -7,6 +7,7 @@ import os
 import random
 import unittest
 
+import peer
 import prom
 import report
 import shardsets
@@ -187,6 +188,91 @@ class ReportTest(unittest.TestCase):
         rows = report._sweep_table(run)
         self.assertNotIn("hand-off", rows[0])
         self.assertEqual(rows[2], "| 1024 B | 10 | 5 | 0.50 | 1.000 | 2.000 | 1000 | 3.000 |")
+
+
+def peer_point(server, endpoint, size, round_, rps, p99, cpu):
+    return {"server": server, "endpoint": endpoint, "size": size, "round": round_, "connections": 16,
+            "requests_per_s": rps, "latency_ms": {"p50": p99 / 2, "p99": p99}, "cpu_ms_per_request": cpu}
+
+
+class GoPeerTest(unittest.TestCase):
+    """Server CPU time from /proc and the tables and goal verdicts of the Go peer comparison."""
+
+    def test_stat_fields_are_counted_after_the_command_name(self):
+        # a command name with spaces and parentheses must not shift the fields
+        line = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 9000 0 3 0 1234 567 0 0 20 0 41 0 100 0 0\n"
+        self.assertEqual(peer.parse_stat(line), (1234, 567))
+
+    def test_own_process_cpu_time_is_read(self):
+        spent = peer.cpu_seconds(os.getpid())
+        self.assertIsNotNone(spent)
+        self.assertGreaterEqual(spent, 0.0)
+        self.assertIsNone(peer.cpu_seconds(2 ** 22 + 12345), "no such pid: no figure, not zero")
+
+    def test_cpu_per_request(self):
+        self.assertAlmostEqual(peer.cpu_ms_per_request(10.0, 12.5, 1000), 2.5)
+        self.assertIsNone(peer.cpu_ms_per_request(None, 12.5, 1000))
+        self.assertIsNone(peer.cpu_ms_per_request(10.0, 12.5, 0))
+
+    def test_ratios_pair_each_round_with_the_peer_point_right_after_it(self):
+        points = [peer_point("service", "echo", 4096, 1, 300.0, 2.0, 0.5), peer_point("go", "echo", 4096, 1, 100.0, 4.0, 1.0),
+                  peer_point("service", "echo", 4096, 2, 200.0, 2.0, 0.6), peer_point("go", "echo", 4096, 2, 200.0, 1.0, 0.4)]
+        pairs = report.peer_pairs(points)[("echo", 4096)]
+        self.assertEqual([(p["round"], q["round"]) for p, q in pairs], [(1, 1), (2, 2)])
+        first, second = (report.peer_ratios(pair) for pair in pairs)
+        self.assertAlmostEqual(first["rps"], 3.0)
+        self.assertAlmostEqual(first["cpu"], 0.5)
+        self.assertAlmostEqual(first["p99"], 0.5)
+        self.assertAlmostEqual(second["cpu"], 1.5)
+
+    def test_goals_are_judged_round_by_round(self):
+        points = []
+        for r, (cpu_ours, rps_ours) in enumerate([(0.6, 1100.0), (1.2, 900.0)], start=1):
+            points += [peer_point("service", "encode", 1048576, r, rps_ours, 1.0, cpu_ours),
+                       peer_point("go", "encode", 1048576, r, 1000.0, 2.0, 1.0)]
+        points += [peer_point("service", "echo", 4096, 1, 25000.0, 1.0, 0.01),
+                   peer_point("go", "echo", 4096, 1, 10000.0, 2.0, 0.03)]
+        goals = {what: (verdict, seen) for what, verdict, seen in report.peer_goals(points)}
+        self.assertEqual(goals["encode 1 MiB: CPU/request ours/Go's <= 1"], ("met in 1 of 2 rounds", "0.60-1.20"))
+        self.assertEqual(goals["encode 1 MiB: p99 ours/Go's <= 1"], ("**met**", "0.50"))
+        self.assertEqual(goals["encode 1 MiB: target: CPU/request ours/Go's <= 0.7"][0], "met in 1 of 2 rounds")
+        self.assertEqual(goals["echo 4 KiB: req/s ours/Go's >= 2"], ("**met**", "2.50"))
+        self.assertEqual(goals["echo 4 KiB: CPU/request ours/Go's <= 0.5"], ("**met**", "0.33"))
+        self.assertNotIn("echo 1 MiB: CPU/request ours/Go's <= 1", goals, "what was not measured is not judged")
+
+    def test_unknown_cpu_is_not_a_verdict(self):
+        points = [peer_point("service", "echo", 65536, 1, 10.0, 1.0, None), peer_point("go", "echo", 65536, 1, 20.0, 1.0, 1.0)]
+        goals = {what: verdict for what, verdict, _ in report.peer_goals(points)}
+        self.assertNotIn("echo 64 KiB: CPU/request ours/Go's <= 1", goals)
+        self.assertEqual(goals["echo 64 KiB: req/s ours/Go's >= 1"], "**not met**")
+
+    def test_peer_table_ranges_over_rounds(self):
+        points = [peer_point("service", "encode", 65536, 1, 5000.0, 4.0, 0.2), peer_point("go", "encode", 65536, 1, 4000.0, 8.0, 0.25),
+                  peer_point("service", "encode", 65536, 2, 5400.0, 4.0, 0.2), peer_point("go", "encode", 65536, 2, 4000.0, 8.0, 0.25)]
+        rows = report._peer_table(points)
+        self.assertEqual(len(rows), 3)
+        self.assertTrue(rows[2].startswith("| encode 64 KiB | 5000-5400 | 4000 | 1.25-1.35 | 2.000 / 4.000 | "), rows[2])
+        self.assertTrue(rows[2].endswith("| 0.2000 | 0.2500 | **0.80** |"), rows[2])
+
+    def test_a_missing_peer_is_reported_with_its_reason(self):
+        run = {"machine": {"date": "2026-12-01 18:00 UTC"}, "args": {},
+               "peer": {"missing": "go is not installed", "checks": [], "points": []}}
+        text = report.peer_section(run)
+        self.assertIn("Not measured in the last run (2026-12-01 18:00 UTC): go is not installed.", text)
+        updated = report.replace_section("# B\n\n" + report.PEER_BEGIN + "\nold\n" + report.PEER_END + "\n", text,
+                                         report.PEER_BEGIN, report.PEER_END)
+        self.assertNotIn("old", updated)
+        self.assertIn("go is not installed", updated)
+
+    def test_answers_that_differ_are_named(self):
+        headers = {name: "1" for name in peer.SHARD_HEADERS}
+        ours = (headers, [(0, "0000abcd", b"abc"), (1, "00000001", b"d")])
+        self.assertEqual(peer.differences(ours, ours), [])
+        theirs = (dict(headers, **{"Shard-Size": "2"}), [(0, "0000abcd", b"abc"), (1, "00000001", b"e")])
+        found = peer.differences(ours, theirs)
+        self.assertEqual(len(found), 2)
+        self.assertIn("Shard-Size: 1 vs 2", found)
+        self.assertIn("part 1/1 differs", found[1])
 
 
 if __name__ == "__main__":
