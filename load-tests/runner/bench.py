@@ -257,15 +257,14 @@ def compare_with_peer(url, pid, peer, args, sampler, raw_dir, workdir):
     if not requests:
         return [], checks
     sampler.paused = True
-    warm = sc.Scenario("peer-warm", "", 0)
-    for _, _, manifest in requests:
-        with open(manifest) as lines:
-            line = lines.read().split()
-        warm.lines.append((1, *line[1:]))
-    warm_manifest = warm.write_manifest(os.path.join(workdir, "peer-warm.manifest"))
-    for server, target in (("service", url), ("go", peer.url)):
-        sampler.label = f"peer warm-up {server}"
-        run_wrk(target, warm_manifest, args.peer_level, max(args.warmup, 3), os.path.join(raw_dir, f"peer-warm-{server}.txt"))
+    # Each request on its own, so the JIT has compiled the service for exactly the traffic each
+    # point then sends (a mixed warm-up left the first measured points recompiling).
+    each = max(3, args.warmup // len(requests))
+    for endpoint, size, manifest in requests:
+        for server, target in (("service", url), ("go", peer.url)):
+            sampler.label = f"peer warm-up {server}"
+            run_wrk(target, manifest, args.peer_level, each,
+                    os.path.join(raw_dir, f"peer-warm-{server}-{endpoint}-{size}.txt"))
     points = []
     for round_ in range(1, args.peer_rounds + 1):
         for endpoint, size, manifest in requests:
