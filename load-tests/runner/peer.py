@@ -61,6 +61,7 @@ def build(repo, out_dir):
     if not os.path.exists(KLAUSPOST):
         raise PeerUnavailable(f"{KLAUSPOST} is missing (bin/setup-peers installs "
                               "golang-github-klauspost-reedsolomon-dev)")
+    repo, out_dir = os.path.abspath(repo), os.path.abspath(out_dir)  # go wants an absolute GOPATH
     os.makedirs(out_dir, exist_ok=True)
     binary = os.path.join(out_dir, "erasurepeer")
     source = os.path.join(repo, SOURCE)
