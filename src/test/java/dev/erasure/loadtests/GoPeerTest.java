@@ -39,8 +39,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GoPeerTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath();
+    // Content-Length is not compared: both servers pick a random boundary, and the service's has no
+    // fixed length, so the framing may differ by a byte per delimiter while the shards are the same.
     private static final List<String> SHARD_HEADERS = List.of("Codec", "Data-Shards", "Parity-Shards", "Shard-Size",
-            "Object-Size", "Content-Length");
+            "Object-Size");
     private static Process peer;
     private static String peerUrl;
     private static String unavailable;
