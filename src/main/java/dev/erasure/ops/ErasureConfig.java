@@ -91,5 +91,31 @@ public interface ErasureConfig {
         /** Most bytes of one multipart part's header block; more get 400. Defaults to {@code 8K}. */
         @WithDefault("8K")
         MemorySize maxPartHeaderSize();
+
+        /**
+         * Slowest rate a request body may arrive at, in bytes per second, averaged over each
+         * {@code body-rate-window}; a slower body is cut off with 408 and its memory returned. {@code 0}
+         * turns the check off. Defaults to {@code 64K}.
+         */
+        @WithDefault("64K")
+        MemorySize minBodyRate();
+
+        /** How long the body rate is averaged over, >= 100ms. Defaults to {@code 5s}. */
+        @WithDefault("5s")
+        Duration bodyRateWindow();
+
+        /**
+         * Longest time a request body may take to arrive, from the start of the request; a longer one is
+         * cut off with 408 and its memory returned. >= 100ms. Defaults to {@code 120s}.
+         */
+        @WithDefault("120s")
+        Duration maxBodyTime();
+
+        /**
+         * Largest JSON shard set ({@code application/json} body); larger ones get 413. The smaller of
+         * this and {@code max-body-size} applies. Defaults to {@code 16M}.
+         */
+        @WithDefault("16M")
+        MemorySize maxJsonBodySize();
     }
 }

@@ -24,7 +24,9 @@ public final class Settings {
     /** The HTTP limits from {@code erasure.api.*}. */
     public static ApiLimits api(ErasureConfig.Api api) {
         int headerBytes = intBytes("erasure.api.max-part-header-size", api.maxPartHeaderSize().asLongValue());
-        return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes);
+        return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes,
+                api.minBodyRate().asLongValue(), api.bodyRateWindow(), api.maxBodyTime(),
+                api.maxJsonBodySize().asLongValue());
     }
 
     /** {@code erasure.codec.cache-size}, at least 1. */

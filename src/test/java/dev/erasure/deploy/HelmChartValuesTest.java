@@ -33,7 +33,9 @@ class HelmChartValuesTest {
                 Map.entry("config.jobs.inlineMaxBytes", "0"),
                 Map.entry("config.buffer.budget", "1G"), Map.entry("config.buffer.trackAllocations", true),
                 Map.entry("config.api.maxBodySize", "256M"), Map.entry("config.api.maxParts", 64),
-                Map.entry("config.api.maxPartHeaderSize", "16K"), Map.entry("config.shutdown.timeoutSeconds", 60),
+                Map.entry("config.api.maxPartHeaderSize", "16K"), Map.entry("config.api.minBodyRate", "1K"),
+                Map.entry("config.api.bodyRateWindow", "10s"), Map.entry("config.api.maxBodyTime", "5m"),
+                Map.entry("config.api.maxJsonBodySize", "2M"), Map.entry("config.shutdown.timeoutSeconds", 60),
                 Map.entry("config.shutdown.delaySeconds", 0), Map.entry("config.http.port", 9090),
                 Map.entry("memory.maxDirectMemory", "200m"), Map.entry("resources.limits.memory", "2Gi"),
                 Map.entry("terminationGracePeriodSeconds", 90)));
@@ -44,7 +46,9 @@ class HelmChartValuesTest {
                 Map.entry("ERASURE_JOBS_INLINE_MAX_BYTES", "0"),
                 Map.entry("ERASURE_BUFFER_BUDGET", "1G"), Map.entry("ERASURE_BUFFER_TRACK_ALLOCATIONS", "true"),
                 Map.entry("ERASURE_API_MAX_BODY_SIZE", "256M"), Map.entry("ERASURE_API_MAX_PARTS", "64"),
-                Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "16K"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
+                Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "16K"), Map.entry("ERASURE_API_MIN_BODY_RATE", "1K"),
+                Map.entry("ERASURE_API_BODY_RATE_WINDOW", "10s"), Map.entry("ERASURE_API_MAX_BODY_TIME", "5m"),
+                Map.entry("ERASURE_API_MAX_JSON_BODY_SIZE", "2M"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false"), Map.entry("QUARKUS_SHUTDOWN_DELAY", "0s"),
                 Map.entry("QUARKUS_HTTP_PORT", "9090")));
         Deployment deployment = chart.one(Deployment.class);
