@@ -135,6 +135,10 @@ final class Exchange {
             step.run();
         } catch (RuntimeException e) {
             fail(e);
+        } catch (OutOfMemoryError e) {
+            // The heap is exhausted: readiness goes DOWN (ops' HeapGuard) and this request gets a 503.
+            problems.events().outOfMemory();
+            fail(new HeapExhaustedException());
         }
     }
 

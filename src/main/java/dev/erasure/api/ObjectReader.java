@@ -100,7 +100,7 @@ final class ObjectReader {
             MemorySegment piece = source.asSlice(offset, n);
             if (shardSize > DIRECT_SHARD_BYTES) {
                 if (inShard == 0) {
-                    staging = new StagedBytes(arena, 64 * 1024);
+                    staging = new StagedBytes(arena, 64 * 1024, shardSize);
                 }
                 staging.append(piece);
                 if (inShard + n == shardSize) {

@@ -107,6 +107,8 @@ public class ProblemMapper {
                     e.getMessage()).withRetryAfter(e.retryAfterSeconds());
             case MemoryBudgetExceededException e -> Problem.of("overloaded", "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
+            case HeapExhaustedException e -> Problem.of("overloaded", "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(retryAfterSeconds);
             case JobDeadlineExceededException e -> Problem.of("deadline-exceeded", "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
             case CodingCancelledException e -> Problem.of("cancelled", "Service unavailable", 503,

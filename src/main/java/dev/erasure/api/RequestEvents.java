@@ -36,4 +36,8 @@ public interface RequestEvents {
     /** The client of a request went away before its response was complete; {@code op} is null for echo. */
     default void clientGone(Operation op, Stage stage) {
     }
+
+    /** An {@code OutOfMemoryError} was caught while serving a request: the heap is exhausted. */
+    default void outOfMemory() {
+    }
 }

@@ -30,10 +30,18 @@ public final class JobMetrics implements JobListener, RequestEvents {
     private final Map<Operation, Map<JobRejectedException.Reason, Counter>> rejections = new EnumMap<>(Operation.class);
     private final Map<Operation, Timer> durations = new EnumMap<>(Operation.class);
     private final Counter bytesCoded;
+    private final HeapGuard heap;
+    private Counter outOfMemory;
     private final Map<RequestEvents.Stage, Counter> cancellations = new EnumMap<>(RequestEvents.Stage.class);
 
     public JobMetrics(MeterRegistry registry) {
+        this(registry, new HeapGuard());
+    }
+
+    /** @param heap told of every {@code OutOfMemoryError} the HTTP side catches (readiness reads it) */
+    public JobMetrics(MeterRegistry registry, HeapGuard heap) {
         this.registry = registry;
+        this.heap = heap;
         for (Operation op : Operation.values()) {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
@@ -59,6 +67,9 @@ public final class JobMetrics implements JobListener, RequestEvents {
         }
         bytesCoded = Counter.builder("erasure.bytes.coded")
                 .description("Data plus parity bytes of successful jobs").register(registry);
+        outOfMemory = Counter.builder("erasure.heap.exhausted")
+                .description("OutOfMemoryErrors caught while serving requests (readiness is DOWN for 10 s after each)")
+                .register(registry);
         for (RequestEvents.Stage stage : RequestEvents.Stage.values()) {
             cancellations.put(stage, Counter.builder("erasure.cancellations")
                     .description("Requests abandoned by their client (or jobs stopped at shutdown), by where they were")
@@ -88,6 +99,12 @@ public final class JobMetrics implements JobListener, RequestEvents {
     @Override
     public void rejected(Operation op, JobRejectedException.Reason reason) {
         jobRejected(op, reason);
+    }
+
+    @Override
+    public void outOfMemory() {
+        heap.outOfMemory();
+        outOfMemory.increment();
     }
 
     /** Uploads and responses abandoned by their client; abandoned jobs are counted by {@link #jobFinished}. */
