@@ -11,7 +11,9 @@ import java.util.Set;
  * {@code body-rate-window}, {@code max-body-time}). One watch per event-loop thread: the exchanges
  * of that loop register while their body arrives, and one periodic timer of the loop checks them
  * every {@link #TICK_MILLIS} ms, so a request costs a set insertion and removal, not a timer of
- * its own. Everything runs on the owning event loop: no locks.
+ * its own. Everything runs on the owning event loop: no locks. When a check comes late (the loop
+ * was busy, nothing was read), the delay is left out of the rate windows, so a server stall is
+ * not blamed on its clients; the body time counts it.
  */
 final class BodyWatch {
 
@@ -30,6 +32,7 @@ final class BodyWatch {
     }
 
     private final Set<Entry> entries = new LinkedHashSet<>();
+    private long lastSweepNanos = System.nanoTime();
 
     private BodyWatch(Vertx vertx) {
         vertx.setPeriodic(TICK_MILLIS, id -> sweep());
@@ -48,10 +51,17 @@ final class BodyWatch {
     }
 
     private void sweep() {
+        long now = System.nanoTime();
+        // A late tick means this event loop (or the whole process) was busy and read nothing
+        // meanwhile: that time must not count against the clients' rate.
+        long stall = now - lastSweepNanos - 2 * TICK_MILLIS * 1_000_000;
+        lastSweepNanos = now;
         if (entries.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        if (stall > 0) {
+            entries.forEach(entry -> entry.windowStartNanos += stall);
+        }
         List<Entry> broken = new ArrayList<>();
         List<String> details = new ArrayList<>();
         for (Entry entry : entries) {
