@@ -27,6 +27,9 @@ public interface ErasureConfig {
     /** Limits of the HTTP side. */
     Api api();
 
+    /** The stop of the service. */
+    Shutdown shutdown();
+
     interface Codec {
         /**
          * Which GF(2^8) kernel computes: {@code auto}, {@code isal}, {@code vector} or {@code scalar}.
@@ -117,5 +120,17 @@ public interface ErasureConfig {
          */
         @WithDefault("16M")
         MemorySize maxJsonBodySize();
+    }
+
+    interface Shutdown {
+        /**
+         * Longest drain of queued and running jobs on SIGTERM, counted with {@code quarkus.shutdown.delay}
+         * from the signal; requests arriving meanwhile get the contract's 503 (problem+json,
+         * {@code Retry-After}). Replaces {@code quarkus.shutdown.timeout}, which must stay unset: it
+         * installs Quarkus' own HTTP shutdown filter, whose 503s have no body and no Retry-After.
+         * Defaults to {@code 30s}.
+         */
+        @WithDefault("30s")
+        Duration timeout();
     }
 }

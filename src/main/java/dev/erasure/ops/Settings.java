@@ -69,4 +69,13 @@ public final class Settings {
         }
         return (int) bytes;
     }
+
+    /** {@code erasure.shutdown.timeout}, at least 0. */
+    public static Duration shutdownTimeout(ErasureConfig.Shutdown shutdown) {
+        Duration timeout = shutdown.timeout();
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("erasure.shutdown.timeout must be >= 0 (got " + timeout + ")");
+        }
+        return timeout;
+    }
 }

@@ -48,7 +48,7 @@ class HelmChartValuesTest {
                 Map.entry("ERASURE_API_MAX_BODY_SIZE", "256M"), Map.entry("ERASURE_API_MAX_PARTS", "64"),
                 Map.entry("ERASURE_API_MAX_PART_HEADER_SIZE", "16K"), Map.entry("ERASURE_API_MIN_BODY_RATE", "1K"),
                 Map.entry("ERASURE_API_BODY_RATE_WINDOW", "10s"), Map.entry("ERASURE_API_MAX_BODY_TIME", "5m"),
-                Map.entry("ERASURE_API_MAX_JSON_BODY_SIZE", "2M"), Map.entry("QUARKUS_SHUTDOWN_TIMEOUT", "60s"),
+                Map.entry("ERASURE_API_MAX_JSON_BODY_SIZE", "2M"), Map.entry("ERASURE_SHUTDOWN_TIMEOUT", "60s"),
                 Map.entry("QUARKUS_SHUTDOWN_DELAY_ENABLED", "false"), Map.entry("QUARKUS_SHUTDOWN_DELAY", "0s"),
                 Map.entry("QUARKUS_HTTP_PORT", "9090")));
         Deployment deployment = chart.one(Deployment.class);
