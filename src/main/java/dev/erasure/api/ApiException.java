@@ -16,6 +16,8 @@ public final class ApiException extends RuntimeException {
         NOT_FOUND(404, "not-found", "Not found"),
         /** The path exists, but not for this method; the answer carries {@code Allow}. */
         METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+        /** The body arrived slower than erasure.api.min-body-rate or took longer than erasure.api.max-body-time. */
+        BODY_TOO_SLOW(408, "body-too-slow", "Request body too slow"),
         BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
         UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
         TOO_FEW_SHARDS(422, "too-few-shards", "Too few usable shards"),

@@ -1,5 +1,7 @@
 package dev.erasure.api;
 
+import java.time.Duration;
+
 /**
  * Limits the HTTP side enforces on every request, built by {@code ops} from configuration
  * ({@code erasure.api.*}) and injected into the routes. Violations are answered with the contract's
@@ -8,8 +10,30 @@ package dev.erasure.api;
  * @param maxBodyBytes largest request body accepted (413 beyond), {@code erasure.api.max-body-size}
  * @param maxParts most parts in one shard set (400 beyond), {@code erasure.api.max-parts}
  * @param maxPartHeaderBytes most bytes of one part's header block (400 beyond), {@code erasure.api.max-part-header-size}
+ * @param minBodyBytesPerSecond slowest average rate a body may arrive at over each
+ *     {@code bodyRateWindow} (408 below), {@code erasure.api.min-body-rate}; 0 turns the check off
+ * @param bodyRateWindow how long the rate is measured over, {@code erasure.api.body-rate-window}
+ * @param maxBodyTime longest time a body may take to arrive (408 beyond), {@code erasure.api.max-body-time}
+ * @param maxJsonBodyBytes largest JSON shard set (413 beyond), {@code erasure.api.max-json-body-size}, at most
+ *     {@code maxBodyBytes} (the smaller of the two applies)
  */
-public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes) {
+public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
+        Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes) {
+
+    /** Default of {@code erasure.api.min-body-rate}: 64 KiB/s. */
+    public static final long DEFAULT_MIN_BODY_RATE = 64 * 1024;
+    /** Default of {@code erasure.api.body-rate-window}. */
+    public static final Duration DEFAULT_BODY_RATE_WINDOW = Duration.ofSeconds(5);
+    /** Default of {@code erasure.api.max-body-time}. */
+    public static final Duration DEFAULT_MAX_BODY_TIME = Duration.ofSeconds(120);
+    /** Default of {@code erasure.api.max-json-body-size}: 16 MiB. */
+    public static final long DEFAULT_MAX_JSON_BODY = 16L << 20;
+
+    /** The given size limits with the default body rate, body time and JSON limits. */
+    public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes) {
+        this(maxBodyBytes, maxParts, maxPartHeaderBytes, DEFAULT_MIN_BODY_RATE, DEFAULT_BODY_RATE_WINDOW,
+                DEFAULT_MAX_BODY_TIME, DEFAULT_MAX_JSON_BODY);
+    }
 
     public ApiLimits {
         if (maxBodyBytes < 1) {
@@ -21,5 +45,18 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes)
         if (maxPartHeaderBytes < 64) {
             throw new IllegalArgumentException("erasure.api.max-part-header-size must be >= 64 bytes (got " + maxPartHeaderBytes + ")");
         }
+        if (minBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException("erasure.api.min-body-rate must be >= 0 bytes (got " + minBodyBytesPerSecond + ")");
+        }
+        if (bodyRateWindow == null || bodyRateWindow.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("erasure.api.body-rate-window must be >= 100ms (got " + bodyRateWindow + ")");
+        }
+        if (maxBodyTime == null || maxBodyTime.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("erasure.api.max-body-time must be >= 100ms (got " + maxBodyTime + ")");
+        }
+        if (maxJsonBodyBytes < 1) {
+            throw new IllegalArgumentException("erasure.api.max-json-body-size must be >= 1 byte (got " + maxJsonBodyBytes + " bytes)");
+        }
+        maxJsonBodyBytes = Math.min(maxJsonBodyBytes, maxBodyBytes);
     }
 }

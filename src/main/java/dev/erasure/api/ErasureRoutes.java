@@ -81,7 +81,7 @@ public class ErasureRoutes {
         ObjectReader reader = ObjectReader.stripe(arena, shape, declared);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
-            MemorySegment[] shards = ShardLayout.slices(object.stripe(), shape.totalShards(), object.shardSize());
+            MemorySegment[] shards = object.shards();
             StripeJob job = new StripeJob(Operation.ENCODE, shape, shards, null, arena);
             int[] all = IntStream.range(0, shape.totalShards()).toArray();
             exchange.submit(jobs.code(job), done -> ShardSetWriter.respondShards(exchange, shape, object.shardSize(),
@@ -235,7 +235,7 @@ public class ErasureRoutes {
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
             exchange.response().putHeader("Content-Type", MediaTypes.OCTET_STREAM);
-            exchange.end(ShardSetWriter.wrap(object.stripe()));
+            exchange.end(ShardSetWriter.wrap(object.shards()[0]));
         });
     }
 

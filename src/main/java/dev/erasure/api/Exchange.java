@@ -2,6 +2,7 @@ package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.Operation;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
@@ -27,6 +28,9 @@ import java.util.function.Consumer;
  */
 final class Exchange {
 
+    /** Longest wait, after an early answer, for a client still sending to stop before the connection is closed. */
+    static final long LINGER_MILLIS = 1000;
+
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final Context context;
@@ -37,7 +41,10 @@ final class Exchange {
     private Cancellable job;
     private boolean gone;
     private boolean responding;
+    private boolean bodyEnded;
+    private boolean lingering;
     private long bodyBytes;
+    private BodyWatch.Entry watch;
 
     Exchange(RoutingContext routing, ProblemMapper problems, ApiLimits limits) {
         this.request = routing.request();
@@ -46,8 +53,21 @@ final class Exchange {
         this.problems = problems;
         this.limits = limits;
         response.closeHandler(v -> connectionClosed());
-        response.exceptionHandler(t -> connectionFailed());
-        request.exceptionHandler(t -> connectionFailed());
+        response.exceptionHandler(this::requestFailed);
+        request.exceptionHandler(this::requestFailed);
+    }
+
+    /** The operation of the route, for the metrics of refusals and cancellations; null for echo. */
+    Operation operation() {
+        String path = request.path();
+        return switch (path == null ? "" : path) {
+            case "/v1/encode" -> Operation.ENCODE;
+            case "/v1/parity" -> Operation.PARITY;
+            case "/v1/decode" -> Operation.DECODE;
+            case "/v1/reconstruct" -> Operation.RECONSTRUCT;
+            case "/v1/verify" -> Operation.VERIFY;
+            default -> null;
+        };
     }
 
     HttpServerRequest request() {
@@ -115,24 +135,48 @@ final class Exchange {
             step.run();
         } catch (RuntimeException e) {
             fail(e);
+        } catch (OutOfMemoryError e) {
+            // The heap is exhausted: readiness goes DOWN (ops' HeapGuard) and this request gets a 503.
+            problems.events().outOfMemory();
+            fail(new HeapExhaustedException());
         }
     }
 
     /**
      * Streams the request body: each chunk to {@code onChunk} as it arrives, then {@code onEnd}.
      * The body limit is checked against Content-Length before any byte is read and again while
-     * streaming (413). Exceptions thrown by the callbacks become the problem answer.
+     * streaming (413); a body arriving slower than {@code erasure.api.min-body-rate} or for longer than
+     * {@code erasure.api.max-body-time} is cut off (408, {@link BodyWatch}). Exceptions thrown by the
+     * callbacks become the problem answer.
      */
     void readBody(Consumer<Buffer> onChunk, Runnable onEnd) {
         declaredLength();
         request.handler(chunk -> onChunk(chunk, onChunk));
         request.endHandler(v -> {
-            if (!responding && !gone) {
+            bodyEnded = true;
+            stopWatch();
+            if (lingering) {
+                request.connection().close();
+            } else if (!responding && !gone) {
                 guarded(onEnd);
             }
         });
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
             response.writeContinue();
+        }
+        if (!request.isEnded()) {
+            watch = BodyWatch.watch(context.owner(), limits, new BodyWatch.Watched() {
+                @Override
+                public long bodyBytes() {
+                    return bodyBytes;
+                }
+
+                @Override
+                public void tooSlow(String detail) {
+                    watch = null;
+                    fail(new ApiException(ApiException.Kind.BODY_TOO_SLOW, detail));
+                }
+            });
         }
         request.resume();
     }
@@ -149,14 +193,10 @@ final class Exchange {
         guarded(() -> onChunk.accept(chunk));
     }
 
-    /**
-     * After an early answer the rest of the body is read and dropped, so the connection stays
-     * usable; a client that keeps sending past twice the body limit is disconnected.
-     */
-    private void discard(Buffer chunk) {
-        bodyBytes += chunk.length();
-        if (bodyBytes > 2 * limits.maxBodyBytes()) {
-            request.connection().close();
+    private void stopWatch() {
+        if (watch != null) {
+            watch.stop();
+            watch = null;
         }
     }
 
@@ -185,26 +225,72 @@ final class Exchange {
                 }));
     }
 
-    /** Answers the problem of {@code failure}; the rest of an unread body is discarded. */
+    /**
+     * Answers the problem of {@code failure}. When the body is still arriving, the answer says
+     * {@code Connection: close} and the connection is closed once it is written: the rest of the
+     * body is not processed. Until the close, for at most {@link #LINGER_MILLIS} ms, arriving bytes
+     * are dropped unread, so that a client still sending gets the answer instead of a reset; the
+     * close comes at once when the client ends its body or goes away.
+     */
     void fail(Throwable failure) {
         if (responding || gone) {
             return;
         }
-        Problem problem = problems.map(failure);
+        Problem problem = problems.map(failure, operation());
         response.setStatusCode(problem.status()).putHeader("Content-Type", MediaTypes.PROBLEM_JSON);
         if (problem.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
-        boolean closeAfter = "close".equals(response.headers().get("Connection"));
-        if (!request.isEnded()) {
-            request.handler(this::discard);
+        stopWatch();
+        boolean early = !bodyEnded && !request.isEnded();
+        if (early) {
+            response.putHeader("Connection", "close");
+            request.handler(chunk -> bodyBytes += chunk.length());
+            request.endHandler(v -> {
+                bodyEnded = true;
+                if (lingering) {
+                    request.connection().close();
+                }
+            });
             request.resume();
         }
+        boolean closeAfter = early || "close".equals(response.headers().get("Connection"));
         end(Buffer.buffer(problem.toJson())).onComplete(ar -> {
-            if (closeAfter) {
+            if (!closeAfter) {
+                return;
+            }
+            if (!early || gone || bodyEnded || request.isEnded()) {
                 request.connection().close();
+            } else {
+                lingering = true;
+                context.owner().setTimer(LINGER_MILLIS, id -> request.connection().close());
             }
         });
+    }
+
+    /**
+     * A failure of the request stream: a transport error, or a body the HTTP codec could not
+     * decode. A chunk size of 2^31 or more is the one decode failure answered (413) before the
+     * connection is closed; the codec closes the connection right after this callback.
+     */
+    private void requestFailed(Throwable failure) {
+        if (!responding && !gone && isChunkSizeOverflow(failure)) {
+            response.putHeader("Connection", "close");
+            fail(new ApiException(ApiException.Kind.BODY_TOO_LARGE, "a chunk of the request body declares "
+                    + "2^31 bytes or more, more than the limit of " + limits.maxBodyBytes() + " bytes"));
+            return;
+        }
+        connectionFailed();
+    }
+
+    private static boolean isChunkSizeOverflow(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NumberFormatException && t.getMessage() != null
+                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("chunk size")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends the response with {@code last}; the arena reference is released when the write completes or fails. */
@@ -215,9 +301,26 @@ final class Exchange {
 
     /** The connection is gone: stop the job; no write can touch the arena any more, so release it. */
     private void connectionClosed() {
+        if (!gone) {
+            reportGone();
+        }
         gone = true;
+        stopWatch();
         cancelJob();
         releaseArena();
+    }
+
+    /** Counts a client that went away before its response was complete, by where the request was. */
+    private void reportGone() {
+        if (responding) {
+            if (!response.ended() || !released.get()) {
+                problems.events().clientGone(operation(), RequestEvents.Stage.RESPONSE);
+            }
+        } else if (job != null || bodyEnded) {
+            problems.events().clientGone(operation(), RequestEvents.Stage.JOB);
+        } else if (watch != null || bodyBytes > 0) {
+            problems.events().clientGone(operation(), RequestEvents.Stage.UPLOAD);
+        }
     }
 
     /**
@@ -225,7 +328,11 @@ final class Exchange {
      * when the close completes ({@link #connectionClosed}).
      */
     private void connectionFailed() {
+        if (!gone) {
+            reportGone();
+        }
         gone = true;
+        stopWatch();
         cancelJob();
         request.connection().close();
     }

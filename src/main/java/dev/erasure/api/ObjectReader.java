@@ -1,25 +1,33 @@
 package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.ShardLayout;
 import dev.erasure.codec.StripeShape;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Reads an object body into one contiguous segment of the job's arena, laid out as its stripe:
- * {@code totalShards * shardSize} bytes with the object at offset 0 and zeros after it, so the
- * first {@code dataShards} slices are the data shards (see {@code ShardLayout}; the shard size is
- * {@link StripeShape#shardSizeFor}) and the rest is room for parity. The stripe is allocated
- * uninitialized and only the padding is zeroed. With a
- * Content-Length the segment is allocated before the first chunk and chunks are copied straight
- * into place; without one, chunks are staged in growing arena chunks and copied once (natively)
- * into the segment at the end.
+ * Reads an object body into the job's arena as its stripe: {@code dataShards} data shards of
+ * {@code shardSize} bytes ({@link StripeShape#shardSizeFor}) holding the object (zero padded at the
+ * end), then room for the parity shards; or, for echo, as one shard of the object's size.
+ *
+ * <p>Memory is taken as the body arrives, so a slow client holds little more than what it has
+ * sent. With a Content-Length the shard size is known: each data shard gets its segment when the
+ * first of its bytes arrives and chunks are copied straight into place; a shard larger than
+ * {@link #DIRECT_SHARD_BYTES} is collected in growing arena chunks instead and compacted by one
+ * native copy once complete (those bodies cost up to one shard more, for the rest of the request).
+ * Without a Content-Length the whole body is collected in growing chunks and copied once into a
+ * contiguous stripe at the end. Parity shards and shards the object does not reach are allocated
+ * at the end.
  */
 final class ObjectReader {
 
-    /** The object as read: {@code stripe} holds totalShards * shardSize bytes. */
-    record StripeBuffer(MemorySegment stripe, long objectSize, long shardSize) {
+    /** Largest data shard that gets its segment on its first byte (a connection holds at most this much unsent). */
+    static final long DIRECT_SHARD_BYTES = 16L << 20;
+
+    /** The object as read: {@code shards} holds the k data shards then room for the parity shards. */
+    record StripeBuffer(MemorySegment[] shards, long objectSize, long shardSize) {
     }
 
     private final JobArena arena;
@@ -27,8 +35,9 @@ final class ObjectReader {
     private final StripeShape shape;
     private final int dataShards;
     private final int totalShards;
-    private final StagedBytes staging;
-    private MemorySegment stripe;
+    private final long declaredLength;
+    private final MemorySegment[] shards;
+    private StagedBytes staging;
     private long shardSize;
     private long written;
 
@@ -37,12 +46,13 @@ final class ObjectReader {
         this.shape = shape;
         this.dataShards = shape == null ? 1 : shape.dataShards();
         this.totalShards = shape == null ? 1 : shape.totalShards();
-        this.staging = new StagedBytes(arena, 64 * 1024);
+        this.declaredLength = declaredLength;
+        this.shards = new MemorySegment[totalShards];
         if (declaredLength == 0) {
             throw emptyObject();
         }
         if (declaredLength > 0) {
-            allocate(declaredLength);
+            shardSize = shardSizeFor(declaredLength);
         }
     }
 
@@ -57,7 +67,7 @@ final class ObjectReader {
     }
 
     /**
-     * Reads an object into a segment of its own size (no padding, no parity room).
+     * Reads an object as one shard of its own size (no padding, no parity room).
      *
      * @param declaredLength Content-Length, or -1 when absent
      * @throws ApiException (400) when Content-Length is 0: objects have at least 1 byte
@@ -66,43 +76,83 @@ final class ObjectReader {
         return new ObjectReader(arena, null, declaredLength);
     }
 
+    private long shardSizeFor(long objectSize) {
+        return shape == null ? objectSize : shape.shardSizeFor(objectSize);
+    }
+
     /** Copies one body chunk into native memory. */
     void accept(Buffer chunk) {
         ByteBuf buf = chunk.getByteBuf();
         MemorySegment source = MemorySegment.ofBuffer(buf.nioBuffer());
-        if (stripe != null) {
-            MemorySegment.copy(source, 0, stripe, written, source.byteSize());
-        } else {
+        if (declaredLength < 0) {
+            if (staging == null) {
+                staging = new StagedBytes(arena, 64 * 1024);
+            }
             staging.append(source);
+            written += source.byteSize();
+            return;
         }
-        written += source.byteSize();
+        long offset = 0;
+        while (offset < source.byteSize()) {
+            int index = (int) (written / shardSize);
+            long inShard = written % shardSize;
+            long n = Math.min(shardSize - inShard, source.byteSize() - offset);
+            MemorySegment piece = source.asSlice(offset, n);
+            if (shardSize > DIRECT_SHARD_BYTES) {
+                if (inShard == 0) {
+                    staging = new StagedBytes(arena, 64 * 1024, shardSize);
+                }
+                staging.append(piece);
+                if (inShard + n == shardSize) {
+                    shards[index] = staging.contiguous();
+                    staging = null;
+                }
+            } else {
+                if (inShard == 0) {
+                    shards[index] = arena.allocateUninitialized(shardSize);
+                }
+                MemorySegment.copy(piece, 0, shards[index], inShard, n);
+            }
+            offset += n;
+            written += n;
+        }
     }
 
-    /** The body ended: returns the stripe buffer. */
+    /** The body ended: returns the stripe, padding zeroed and parity allocated. */
     StripeBuffer finish() {
         if (written == 0) {
             throw emptyObject();
         }
-        if (stripe == null) {
-            allocate(written);
+        if (declaredLength < 0) {
+            shardSize = shardSizeFor(written);
+            MemorySegment stripe = arena.allocateUninitialized(totalShards * shardSize);
             staging.copyTo(stripe);
+            stripe.asSlice(written, dataShards * shardSize - written).fill((byte) 0);
+            return new StripeBuffer(ShardLayout.slices(stripe, totalShards, shardSize), written, shardSize);
         }
-        return new StripeBuffer(stripe, written, shardSize);
-    }
-
-    /** Allocates the stripe for an object of {@code objectSize} bytes and zeroes its padding. */
-    private void allocate(long objectSize) {
-        shardSize = shape == null ? objectSize : shape.shardSizeFor(objectSize);
-        stripe = arena.allocateUninitialized(totalShards * shardSize);
-        zeroPadding(objectSize);
-    }
-
-    /**
-     * Zeroes the tail of the last data shards, [objectSize, dataShards * shardSize). The stripe is
-     * allocated uninitialized: the body overwrites the object's bytes and the codec the parity.
-     */
-    private void zeroPadding(long objectSize) {
-        stripe.asSlice(objectSize, dataShards * shardSize - objectSize).fill((byte) 0);
+        int partial = (int) (written / shardSize);
+        long inShard = written % shardSize;
+        if (inShard > 0) {
+            if (staging != null) {
+                MemorySegment tail = arena.allocate(shardSize);
+                staging.copyTo(tail);
+                shards[partial] = tail;
+                staging = null;
+            } else {
+                shards[partial].asSlice(inShard).fill((byte) 0);
+            }
+        }
+        for (int i = 0; i < dataShards; i++) {
+            if (shards[i] == null) {
+                shards[i] = arena.allocate(shardSize);
+            }
+        }
+        if (totalShards > dataShards) {
+            MemorySegment parity = arena.allocateUninitialized((totalShards - dataShards) * shardSize);
+            System.arraycopy(ShardLayout.slices(parity, totalShards - dataShards, shardSize), 0, shards, dataShards,
+                    totalShards - dataShards);
+        }
+        return new StripeBuffer(shards, written, shardSize);
     }
 
     private static ApiException emptyObject() {

@@ -10,6 +10,7 @@ import dev.erasure.codec.CorrectionUnsupportedException;
 import dev.erasure.job.JobDeadlineExceededException;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobSettings;
+import dev.erasure.job.Operation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,11 +37,12 @@ public class ProblemMapper {
 
     private final int retryAfterSeconds;
     private final MeterRegistry registry;
+    private final RequestEvents events;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
     @Inject
-    public ProblemMapper(JobSettings settings, MeterRegistry registry) {
-        this(settings.retryAfterSeconds(), registry);
+    public ProblemMapper(JobSettings settings, MeterRegistry registry, RequestEvents events) {
+        this(settings.retryAfterSeconds(), registry, events);
     }
 
     ProblemMapper(int retryAfterSeconds) {
@@ -48,8 +50,34 @@ public class ProblemMapper {
     }
 
     ProblemMapper(int retryAfterSeconds, MeterRegistry registry) {
+        this(retryAfterSeconds, registry, RequestEvents.NONE);
+    }
+
+    ProblemMapper(int retryAfterSeconds, MeterRegistry registry, RequestEvents events) {
         this.retryAfterSeconds = retryAfterSeconds;
         this.registry = registry;
+        this.events = events;
+    }
+
+    /** Where refusals before a job and abandoned requests are reported (the metrics of ops). */
+    RequestEvents events() {
+        return events;
+    }
+
+    /**
+     * {@link #map(Throwable)} for a request of {@code op} (null for echo): a 503 that no job
+     * service saw (the native budget ran out while the body was read, the pool is closed) is also
+     * reported as a rejection of {@code op}, like the job service reports a full queue.
+     */
+    public Problem map(Throwable failure, Operation op) {
+        if (op != null) {
+            if (failure instanceof MemoryBudgetExceededException) {
+                events.rejected(op, JobRejectedException.Reason.MEMORY_BUDGET);
+            } else if (failure instanceof ApiException e && e.kind() == ApiException.Kind.SHUTTING_DOWN) {
+                events.rejected(op, JobRejectedException.Reason.SHUTTING_DOWN);
+            }
+        }
+        return map(failure);
     }
 
     /**
@@ -78,6 +106,8 @@ public class ProblemMapper {
             case JobRejectedException e -> Problem.of(rejectionSlug(e.reason()), "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(e.retryAfterSeconds());
             case MemoryBudgetExceededException e -> Problem.of("overloaded", "Service unavailable", 503,
+                    e.getMessage()).withRetryAfter(retryAfterSeconds);
+            case HeapExhaustedException e -> Problem.of("overloaded", "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
             case JobDeadlineExceededException e -> Problem.of("deadline-exceeded", "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(retryAfterSeconds);

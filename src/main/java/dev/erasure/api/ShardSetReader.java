@@ -2,7 +2,6 @@ package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
 import dev.erasure.codec.StripeShape;
-import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
 /**
@@ -36,9 +35,8 @@ final class ShardSetReader {
                 onSet.accept(collector.result());
             });
         } else if (MediaTypes.JSON.equals(type)) {
-            Buffer body = Buffer.buffer(declared > 0 ? (int) Math.min(declared, 1 << 20) : 4096);
-            exchange.readBody(body::appendBuffer,
-                    () -> onSet.accept(JsonShardSets.read(body, shape, arena, limits.maxParts())));
+            JsonShardSets json = new JsonShardSets(shape, arena, limits, declared);
+            exchange.readBody(json::accept, () -> onSet.accept(json.finish()));
         } else {
             throw MediaTypes.unsupported(contentType, ACCEPTED);
         }

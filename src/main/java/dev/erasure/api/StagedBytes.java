@@ -19,13 +19,23 @@ final class StagedBytes {
 
     private final JobArena arena;
     private final long firstChunk;
+    private final long expectedTotal;
     private final List<MemorySegment> chunks = new ArrayList<>();
     private long lastUsed;
     private long size;
 
     StagedBytes(JobArena arena, long firstChunk) {
+        this(arena, firstChunk, -1);
+    }
+
+    /**
+     * @param expectedTotal the number of bytes that will be staged when known (a Content-Length),
+     *     else -1: no chunk then reaches past it, so a body of known length wastes no arena space
+     */
+    StagedBytes(JobArena arena, long firstChunk, long expectedTotal) {
         this.arena = arena;
         this.firstChunk = Math.max(1, firstChunk);
+        this.expectedTotal = expectedTotal;
     }
 
     long size() {
@@ -39,6 +49,10 @@ final class StagedBytes {
             if (chunks.isEmpty() || lastUsed == chunks.getLast().byteSize()) {
                 long next = chunks.isEmpty() ? firstChunk
                         : Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, chunks.getLast().byteSize() * 2));
+                long left = expectedTotal - size - offset;
+                if (left > 0) {
+                    next = Math.min(next, left);
+                }
                 chunks.add(arena.allocateUninitialized(next));
                 lastUsed = 0;
             }
@@ -69,5 +83,41 @@ final class StagedBytes {
         MemorySegment whole = arena.allocateUninitialized(size);
         copyTo(whole);
         return whole;
+    }
+
+    /** The staged bytes as a stream (copied out chunk by chunk), for parsers that read a stream. */
+    java.io.InputStream inputStream() {
+        return new java.io.InputStream() {
+            private int chunk;
+            private long offset;
+            private long read;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] target, int from, int length) {
+                if (read >= size) {
+                    return -1;
+                }
+                if (length == 0) {
+                    return 0;
+                }
+                MemorySegment current = chunks.get(chunk);
+                long available = Math.min(current.byteSize() - offset, size - read);
+                int n = (int) Math.min(length, available);
+                MemorySegment.copy(current, java.lang.foreign.ValueLayout.JAVA_BYTE, offset, target, from, n);
+                offset += n;
+                read += n;
+                if (offset == current.byteSize()) {
+                    chunk++;
+                    offset = 0;
+                }
+                return n;
+            }
+        };
     }
 }

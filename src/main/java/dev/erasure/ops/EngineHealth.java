@@ -40,7 +40,8 @@ public final class EngineHealth {
 
     /**
      * Readiness: DOWN before the engine is built, from the moment shutdown begins, once the job
-     * service refuses work, and once the pool is closed. Carries the kernel and the load.
+     * service refuses work, once the pool is closed, and while the Java heap is exhausted
+     * ({@link HeapGuard}). Carries the kernel and the load.
      */
     @Readiness
     @Singleton
@@ -48,19 +49,25 @@ public final class EngineHealth {
         private final ServiceState state;
         private final JobService jobs;
         private final NativeMemoryPool pool;
+        private final HeapGuard heap;
 
-        Ready(ServiceState state, JobService jobs, NativeMemoryPool pool) {
+        Ready(ServiceState state, JobService jobs, NativeMemoryPool pool, HeapGuard heap) {
             this.state = state;
             this.jobs = jobs;
             this.pool = pool;
+            this.heap = heap;
         }
 
         @Override
         public HealthCheckResponse call() {
+            String heapExhausted = heap.exhaustion();
             HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME)
-                    .status(state.isReady() && jobs.isAccepting())
+                    .status(state.isReady() && jobs.isAccepting() && heapExhausted == null)
                     .withData("kernel", state.kernel())
                     .withData("shuttingDown", state.isShuttingDown());
+            if (heapExhausted != null) {
+                builder.withData("heapExhausted", heapExhausted);
+            }
             if (!state.isPoolClosed()) {
                 builder.withData("queueDepth", jobs.queueDepth())
                         .withData("busyWorkers", jobs.busyWorkers())

@@ -30,6 +30,9 @@ public interface ErasureConfig {
     /** The streamed stripe endpoints ({@code /v1/stripes/*}). */
     Stream stream();
 
+    /** The stop of the service. */
+    Shutdown shutdown();
+
     interface Codec {
         /**
          * Which GF(2^8) kernel computes: {@code auto}, {@code isal}, {@code vector} or {@code scalar}.
@@ -94,6 +97,44 @@ public interface ErasureConfig {
         /** Most bytes of one multipart part's header block; more get 400. Defaults to {@code 8K}. */
         @WithDefault("8K")
         MemorySize maxPartHeaderSize();
+
+        /**
+         * Slowest rate a request body may arrive at, in bytes per second, averaged over each
+         * {@code body-rate-window}; a slower body is cut off with 408 and its memory returned. {@code 0}
+         * turns the check off. Defaults to {@code 64K}.
+         */
+        @WithDefault("64K")
+        MemorySize minBodyRate();
+
+        /** How long the body rate is averaged over, >= 100ms. Defaults to {@code 5s}. */
+        @WithDefault("5s")
+        Duration bodyRateWindow();
+
+        /**
+         * Longest time a request body may take to arrive, from the start of the request; a longer one is
+         * cut off with 408 and its memory returned. >= 100ms. Defaults to {@code 120s}.
+         */
+        @WithDefault("120s")
+        Duration maxBodyTime();
+
+        /**
+         * Largest JSON shard set ({@code application/json} body); larger ones get 413. The smaller of
+         * this and {@code max-body-size} applies. Defaults to {@code 16M}.
+         */
+        @WithDefault("16M")
+        MemorySize maxJsonBodySize();
+    }
+
+    interface Shutdown {
+        /**
+         * Longest drain of queued and running jobs on SIGTERM, counted with {@code quarkus.shutdown.delay}
+         * from the signal; requests arriving meanwhile get the contract's 503 (problem+json,
+         * {@code Retry-After}). Replaces {@code quarkus.shutdown.timeout}, which must stay unset: it
+         * installs Quarkus' own HTTP shutdown filter, whose 503s have no body and no Retry-After.
+         * Defaults to {@code 30s}.
+         */
+        @WithDefault("30s")
+        Duration timeout();
     }
 
     interface Stream {

@@ -1,5 +1,6 @@
 package dev.erasure.ops;
 
+import dev.erasure.api.RequestEvents;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobRejectedException;
@@ -22,17 +23,25 @@ import java.util.concurrent.TimeUnit;
  * the engine's plain getters for the gauges. Every counter series exists from the start (at 0), so
  * dashboards and alerts see them before the first job. Thread-safe.
  */
-public final class JobMetrics implements JobListener {
+public final class JobMetrics implements JobListener, RequestEvents {
 
     private final MeterRegistry registry;
     private final Map<Operation, Map<Outcome, Counter>> jobs = new EnumMap<>(Operation.class);
     private final Map<Operation, Map<JobRejectedException.Reason, Counter>> rejections = new EnumMap<>(Operation.class);
     private final Map<Operation, Timer> durations = new EnumMap<>(Operation.class);
     private final Counter bytesCoded;
-    private final Counter cancellations;
+    private final HeapGuard heap;
+    private Counter outOfMemory;
+    private final Map<RequestEvents.Stage, Counter> cancellations = new EnumMap<>(RequestEvents.Stage.class);
 
     public JobMetrics(MeterRegistry registry) {
+        this(registry, new HeapGuard());
+    }
+
+    /** @param heap told of every {@code OutOfMemoryError} the HTTP side catches (readiness reads it) */
+    public JobMetrics(MeterRegistry registry, HeapGuard heap) {
         this.registry = registry;
+        this.heap = heap;
         for (Operation op : Operation.values()) {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
@@ -58,8 +67,14 @@ public final class JobMetrics implements JobListener {
         }
         bytesCoded = Counter.builder("erasure.bytes.coded")
                 .description("Data plus parity bytes of successful jobs").register(registry);
-        cancellations = Counter.builder("erasure.cancellations")
-                .description("Jobs cancelled because the client went away").register(registry);
+        outOfMemory = Counter.builder("erasure.heap.exhausted")
+                .description("OutOfMemoryErrors caught while serving requests (readiness is DOWN for 10 s after each)")
+                .register(registry);
+        for (RequestEvents.Stage stage : RequestEvents.Stage.values()) {
+            cancellations.put(stage, Counter.builder("erasure.cancellations")
+                    .description("Requests abandoned by their client (or jobs stopped at shutdown), by where they were")
+                    .tags("reason", stage.tag()).register(registry));
+        }
     }
 
     @Override
@@ -70,7 +85,7 @@ public final class JobMetrics implements JobListener {
             bytesCoded.increment(bytes);
         }
         if (outcome == Outcome.CANCELLED) {
-            cancellations.increment();
+            cancellations.get(RequestEvents.Stage.JOB).increment();
         }
     }
 
@@ -78,6 +93,26 @@ public final class JobMetrics implements JobListener {
     public void jobRejected(Operation op, JobRejectedException.Reason reason) {
         jobs.get(op).get(Outcome.REJECTED).increment();
         rejections.get(op).get(reason).increment();
+    }
+
+    /** A 503 of the HTTP side before any job existed: counted like the job service's rejections. */
+    @Override
+    public void rejected(Operation op, JobRejectedException.Reason reason) {
+        jobRejected(op, reason);
+    }
+
+    @Override
+    public void outOfMemory() {
+        heap.outOfMemory();
+        outOfMemory.increment();
+    }
+
+    /** Uploads and responses abandoned by their client; abandoned jobs are counted by {@link #jobFinished}. */
+    @Override
+    public void clientGone(Operation op, RequestEvents.Stage stage) {
+        if (stage != RequestEvents.Stage.JOB) {
+            cancellations.get(stage).increment();
+        }
     }
 
     /** Registers the gauges that read the running engine; called once it is built. */
@@ -94,6 +129,9 @@ public final class JobMetrics implements JobListener {
                 .description("Native bytes of freed job arenas waiting for their scope generation to close").register(registry);
         FunctionCounter.builder("erasure.native.scope.closes", pool, NativeMemoryPool::scopeCloses)
                 .description("Scope generations closed (one JVM thread handshake each)").register(registry);
+        Gauge.builder("erasure.native.bytes.cached", pool, NativeMemoryPool::bytesCached).strongReference(true)
+                .description("Idle native bytes the pool keeps mapped for reuse (at most a quarter of the budget)")
+                .register(registry);
         Gauge.builder("erasure.native.budget.bytes", pool, NativeMemoryPool::budgetBytes).strongReference(true)
                 .description("Native memory budget (erasure.buffer.budget)").register(registry);
         Gauge.builder("erasure.kernel.info", () -> 1).tags("kernel", kernel)

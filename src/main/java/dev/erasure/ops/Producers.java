@@ -80,18 +80,24 @@ public class Producers {
 
     @Produces
     @Singleton
-    JobMetrics jobMetrics(MeterRegistry registry) {
-        return new JobMetrics(registry);
-    }
-
-    @Produces
-    @Singleton
     JobService jobService(JobSettings settings, CodeCache codecs, JobMetrics metrics) {
         JobService jobs = new JobService(settings, codecs, metrics);
         LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes, "
                 + "stripes up to %d bytes coded inline", settings.effectiveWorkers(), settings.queueCapacity(),
                 settings.deadline().toMillis(), Settings.bufferBudgetBytes(config.buffer()), settings.inlineMaxBytes());
         return jobs;
+    }
+
+    @Produces
+    @Singleton
+    HeapGuard heapGuard() {
+        return new HeapGuard();
+    }
+
+    @Produces
+    @Singleton
+    JobMetrics jobMetrics(MeterRegistry registry, HeapGuard heap) {
+        return new JobMetrics(registry, heap);
     }
 
     @Produces

@@ -25,7 +25,9 @@ public final class Settings {
     /** The HTTP limits from {@code erasure.api.*}. */
     public static ApiLimits api(ErasureConfig.Api api) {
         int headerBytes = intBytes("erasure.api.max-part-header-size", api.maxPartHeaderSize().asLongValue());
-        return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes);
+        return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes,
+                api.minBodyRate().asLongValue(), api.bodyRateWindow(), api.maxBodyTime(),
+                api.maxJsonBodySize().asLongValue());
     }
 
     /** The streamed stripe endpoints' settings from {@code erasure.stream.*}. */
@@ -72,5 +74,14 @@ public final class Settings {
             throw new IllegalArgumentException(key + " must be <= " + Integer.MAX_VALUE + " bytes (got " + bytes + " bytes)");
         }
         return (int) bytes;
+    }
+
+    /** {@code erasure.shutdown.timeout}, at least 0. */
+    public static Duration shutdownTimeout(ErasureConfig.Shutdown shutdown) {
+        Duration timeout = shutdown.timeout();
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("erasure.shutdown.timeout must be >= 0 (got " + timeout + ")");
+        }
+        return timeout;
     }
 }

@@ -64,7 +64,7 @@ public final class ShutdownSequence {
      * The sequence over the real engine.
      *
      * @param budget how long the stop may take from the first shutdown signal to the end of the
-     *     drain: {@code quarkus.shutdown.delay} (when enabled) plus {@code quarkus.shutdown.timeout}
+     *     drain: {@code quarkus.shutdown.delay} (when enabled) plus {@code erasure.shutdown.timeout}
      */
     public static ShutdownSequence of(ServiceState state, JobService jobService, NativeMemoryPool pool,
             Duration budget) {
@@ -131,7 +131,7 @@ public final class ShutdownSequence {
                 LOG.info("All jobs drained");
             } else {
                 LOG.warnf("Jobs did not drain within the shutdown budget of %d ms (quarkus.shutdown.delay + "
-                        + "quarkus.shutdown.timeout); stopping workers anyway", budget.toMillis());
+                        + "erasure.shutdown.timeout); stopping workers anyway", budget.toMillis());
             }
             return drained;
         } catch (InterruptedException e) {

@@ -169,6 +169,6 @@ class SmallLimitsTest extends ApiTestBase {
     }
 
     private double cancellations() {
-        return registry.get("erasure.cancellations").counter().count();
+        return registry.get("erasure.cancellations").tag("reason", "job").counter().count();
     }
 }

@@ -82,7 +82,7 @@ class ChartMatchesServiceConfigTest {
             properties.load(in);
         }
         Map<String, String> chart = RenderedChart.render(Map.of()).one(ConfigMap.class).getData();
-        for (String key : List.of("quarkus.shutdown.timeout", "quarkus.shutdown.delay", "quarkus.shutdown.delay-enabled",
+        for (String key : List.of("quarkus.shutdown.delay", "quarkus.shutdown.delay-enabled",
                 "quarkus.http.port")) {
             String env = key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
             assertThat(chart).as("chart default of %s (%s in %s)", env, key, APPLICATION_PROPERTIES)

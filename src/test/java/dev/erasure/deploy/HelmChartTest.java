@@ -37,7 +37,9 @@ class HelmChartTest {
             "ERASURE_JOBS_INLINE_MAX_BYTES",
             "ERASURE_BUFFER_BUDGET", "ERASURE_BUFFER_TRACK_ALLOCATIONS", "ERASURE_API_MAX_BODY_SIZE",
             "ERASURE_API_MAX_PARTS", "ERASURE_API_MAX_PART_HEADER_SIZE", "ERASURE_STREAM_MAX_CELL_SIZE",
-            "ERASURE_STREAM_MAX_OBJECT_SIZE", "ERASURE_STREAM_DEPTH", "QUARKUS_SHUTDOWN_TIMEOUT",
+            "ERASURE_STREAM_MAX_OBJECT_SIZE", "ERASURE_STREAM_DEPTH", "ERASURE_API_MIN_BODY_RATE",
+            "ERASURE_API_BODY_RATE_WINDOW", "ERASURE_API_MAX_BODY_TIME", "ERASURE_API_MAX_JSON_BODY_SIZE",
+            "ERASURE_SHUTDOWN_TIMEOUT",
             "QUARKUS_SHUTDOWN_DELAY_ENABLED", "QUARKUS_SHUTDOWN_DELAY", "QUARKUS_HTTP_PORT");
 
     @Test
@@ -127,7 +129,7 @@ class HelmChartTest {
         List<String> preStop = serviceContainer(deployment).getLifecycle().getPreStop().getExec().getCommand();
         assertThat(preStop).hasSize(2).first().isEqualTo("sleep");
         long drain = Long.parseLong(preStop.get(1)) + seconds(env.get("QUARKUS_SHUTDOWN_DELAY"))
-                + seconds(env.get("QUARKUS_SHUTDOWN_TIMEOUT"));
+                + seconds(env.get("ERASURE_SHUTDOWN_TIMEOUT"));
         assertThat(env).containsEntry("QUARKUS_SHUTDOWN_DELAY_ENABLED", "true");
         assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
                 .isGreaterThan(drain);
@@ -140,7 +142,7 @@ class HelmChartTest {
         assertThat(config.getData()).containsOnlyKeys(SETTINGS).containsAllEntriesOf(Map.of(
                 "ERASURE_CODEC_KERNEL", "auto", "ERASURE_JOBS_WORKERS", "0", "ERASURE_JOBS_DEADLINE", "30s",
                 "ERASURE_BUFFER_BUDGET", "512M", "ERASURE_API_MAX_BODY_SIZE", "64M",
-                "QUARKUS_SHUTDOWN_TIMEOUT", "30s", "QUARKUS_SHUTDOWN_DELAY", "2s", "QUARKUS_HTTP_PORT", "8080"));
+                "ERASURE_SHUTDOWN_TIMEOUT", "30s", "QUARKUS_SHUTDOWN_DELAY", "2s", "QUARKUS_HTTP_PORT", "8080"));
         Deployment deployment = chart.one(Deployment.class);
         assertThat(serviceContainer(deployment).getEnvFrom()).singleElement()
                 .satisfies(from -> assertThat(from.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));

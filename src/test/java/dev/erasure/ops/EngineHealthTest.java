@@ -21,7 +21,8 @@ class EngineHealthTest {
     private final JobSettings settings = new JobSettings(1, 4, Duration.ofSeconds(5), 1);
     private final JobService jobs = new JobService(settings,
             new CodeCache(KernelSelector.select("scalar").kernel(), 2), JobListener.NONE);
-    private final EngineHealth.Ready ready = new EngineHealth.Ready(state, jobs, pool);
+    private final HeapGuard heap = new HeapGuard();
+    private final EngineHealth.Ready ready = new EngineHealth.Ready(state, jobs, pool, heap);
     private final EngineHealth.Started started = new EngineHealth.Started(state, settings);
 
     @AfterEach
@@ -78,5 +79,17 @@ class EngineHealthTest {
 
         assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(ready.call().getData()).get().satisfies(data -> assertThat(data).doesNotContainKey("queueDepth"));
+    }
+
+    @Test
+    void afterAnOutOfMemoryError_readinessIsDown_withTheReason() {
+        state.markStarted("scalar");
+        assertThat(ready.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        heap.outOfMemory();
+
+        HealthCheckResponse response = ready.call();
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsKey("heapExhausted");
     }
 }

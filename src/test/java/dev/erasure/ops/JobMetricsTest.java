@@ -24,7 +24,8 @@ class JobMetricsTest {
         assertThat(registry.get("erasure.rejections").counters())
                 .hasSize(Operation.values().length * JobRejectedException.Reason.values().length);
         assertThat(count("erasure.jobs", "op", "encode", "outcome", "success")).isZero();
-        assertThat(count("erasure.cancellations")).isZero();
+        assertThat(registry.get("erasure.cancellations").counters()).hasSize(3);
+        assertThat(count("erasure.cancellations", "reason", "job")).isZero();
         assertThat(count("erasure.bytes.coded")).isZero();
     }
 
@@ -44,7 +45,7 @@ class JobMetricsTest {
         metrics.jobFinished(Operation.DECODE, Outcome.CANCELLED, 1_000, 4096);
 
         assertThat(count("erasure.jobs", "op", "decode", "outcome", "cancelled")).isEqualTo(1);
-        assertThat(count("erasure.cancellations")).isEqualTo(1);
+        assertThat(count("erasure.cancellations", "reason", "job")).isEqualTo(1);
         assertThat(count("erasure.bytes.coded")).isZero();
     }
 
@@ -55,5 +56,25 @@ class JobMetricsTest {
         assertThat(count("erasure.rejections", "op", "verify", "reason", "queue_full")).isEqualTo(1);
         assertThat(count("erasure.jobs", "op", "verify", "outcome", "rejected")).isEqualTo(1);
         assertThat(registry.get("erasure.job.duration").tags("op", "verify").timer().count()).isZero();
+    }
+
+    @Test
+    void memoryBudgetRefusalOfTheHttpSide_countsAsARejectedJob() {
+        metrics.rejected(Operation.ENCODE, JobRejectedException.Reason.MEMORY_BUDGET);
+
+        assertThat(count("erasure.rejections", "op", "encode", "reason", "memory_budget")).isEqualTo(1);
+        assertThat(count("erasure.jobs", "op", "encode", "outcome", "rejected")).isEqualTo(1);
+    }
+
+    @Test
+    void clientsGoneMidUploadOrMidResponse_areCountedByStage_jobsOnlyOnce() {
+        metrics.clientGone(Operation.PARITY, dev.erasure.api.RequestEvents.Stage.UPLOAD);
+        metrics.clientGone(null, dev.erasure.api.RequestEvents.Stage.RESPONSE);
+        metrics.clientGone(Operation.PARITY, dev.erasure.api.RequestEvents.Stage.JOB);
+
+        assertThat(count("erasure.cancellations", "reason", "upload")).isEqualTo(1);
+        assertThat(count("erasure.cancellations", "reason", "response")).isEqualTo(1);
+        assertThat(count("erasure.cancellations", "reason", "job")).as("jobs are counted when the job service ends them")
+                .isZero();
     }
 }

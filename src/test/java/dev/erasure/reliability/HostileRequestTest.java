@@ -159,7 +159,12 @@ class HostileRequestTest {
                 row("json not an object", "/v1/parity?k=2&m=1", "application/json", ascii("[1,2,3]"), 400,
                         "malformed-body", "not a JSON object"),
                 row("json nested 100000 deep", "/v1/parity?k=2&m=1", "application/json",
-                        ascii("{\"shards\":" + "[".repeat(100_000)), 400, "malformed-body", "not a JSON object"),
+                        ascii("{\"shards\":" + "[".repeat(100_000)), 400, "malformed-body", "shards[0] must be an object"),
+                row("json nested 100000 deep in an unknown member", "/v1/parity?k=2&m=1", "application/json",
+                        ascii("{\"x\":" + "[".repeat(100_000)), 400, "malformed-body", "deeper than 32 levels"),
+                row("json string of 2000 characters", "/v1/parity?k=2&m=1", "application/json",
+                        ascii("{\"codec\":\"" + "x".repeat(2000) + "\"}"), 400, "malformed-body",
+                        "a string other than a shard's data is longer than 1024 characters"),
                 row("json invalid base64", "/v1/parity?k=2&m=1", "application/json",
                         ascii("{\"shards\":[{\"index\":0,\"data\":\"***not base64***\"}]}"), 400, "malformed-body",
                         "shards[0].data is not valid base64"),
@@ -176,7 +181,7 @@ class HostileRequestTest {
                         "invalid-shard-set", "shard index 0 appears twice"),
                 row("json 10^5 shards", "/v1/parity?k=2&m=1", "application/json",
                         ascii("{\"shards\":[" + "{},".repeat(100_000) + "{}]}"), 400, "malformed-body",
-                        "shard set has more than 300 parts"),
+                        "shards[0].index must be an integer"),
                 row("json no shards", "/v1/parity?k=2&m=1", "application/json", ascii("{\"shards\":[]}"), 400,
                         "invalid-shard-set", "no shards"));
     }
