@@ -148,14 +148,23 @@ public final class LeopardField {
         return (sum + (sum >>> bits)) & modulus;
     }
 
+    /**
+     * Where, inside one multiplier's FF16 tables, the 16 low bytes of the products of nibble s
+     * are: the layout pairs tables so that a 64-lane kernel can look up a whole 64-byte block
+     * (low plane in lanes 0-31, high plane in 32-63) with four 64-entry lookups.
+     */
+    private static final int[] FF16_LOW_AT = {0, 32, 64, 96};
+    /** Same for the 16 high bytes of the products of nibble s. */
+    private static final int[] FF16_HIGH_AT = {80, 112, 16, 48};
+
     /** For every logarithm l and nibble position s: the 16 products (x << 4s) * exp(l). */
     private void buildProductTables() {
         int nibbles = bits / 4;
+        int[] products = new int[16];
         for (int l = 0; l < order; l++) {
             long base = (long) l * tableBytes;
             for (int s = 0; s < nibbles; s++) {
                 // Products are linear in x: build the 16 entries from the four single-bit ones.
-                int[] products = new int[16];
                 for (int bit = 0; bit < 4; bit++) {
                     products[1 << bit] = mulLog(1 << (4 * s + bit), l);
                 }
@@ -167,12 +176,22 @@ public final class LeopardField {
                     if (bits == 8) {
                         tables.set(ValueLayout.JAVA_BYTE, base + s * 16L + x, (byte) products[x]);
                     } else {
-                        tables.set(ValueLayout.JAVA_BYTE, base + s * 16L + x, (byte) products[x]);
-                        tables.set(ValueLayout.JAVA_BYTE, base + 64 + s * 16L + x, (byte) (products[x] >>> 8));
+                        tables.set(ValueLayout.JAVA_BYTE, base + lowTableAt(s) + x, (byte) products[x]);
+                        tables.set(ValueLayout.JAVA_BYTE, base + highTableAt(s) + x, (byte) (products[x] >>> 8));
                     }
                 }
             }
         }
+    }
+
+    /** FF16: offset, in one multiplier's tables, of the low bytes of nibble s's products. */
+    public static int lowTableAt(int nibble) {
+        return FF16_LOW_AT[nibble];
+    }
+
+    /** FF16: offset, in one multiplier's tables, of the high bytes of nibble s's products. */
+    public static int highTableAt(int nibble) {
+        return FF16_HIGH_AT[nibble];
     }
 
     /** a * exp(logB); 0 when a is 0. */
@@ -225,8 +244,9 @@ public final class LeopardField {
 
     /**
      * Native product tables, {@link #tableBytes} per logarithm, 64-byte aligned. FF8: 16 products of
-     * the low nibble, then 16 of the high nibble. FF16: for nibble 0..3 of the symbol, 16 low bytes
-     * of the products (bytes 0-63), then the same for the high bytes (bytes 64-127).
+     * the low nibble, then 16 of the high nibble. FF16: eight 16-byte tables, the low and the high
+     * bytes of the products of each of the symbol's four nibbles, at {@link #lowTableAt} and
+     * {@link #highTableAt}.
      */
     public MemorySegment tables() {
         return tables;

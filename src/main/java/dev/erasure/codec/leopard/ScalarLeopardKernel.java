@@ -12,6 +12,14 @@ public final class ScalarLeopardKernel implements LeopardKernel {
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final int LOW0 = LeopardField.lowTableAt(0);
+    private static final int LOW1 = LeopardField.lowTableAt(1);
+    private static final int LOW2 = LeopardField.lowTableAt(2);
+    private static final int LOW3 = LeopardField.lowTableAt(3);
+    private static final int HIGH0 = LeopardField.highTableAt(0);
+    private static final int HIGH1 = LeopardField.highTableAt(1);
+    private static final int HIGH2 = LeopardField.highTableAt(2);
+    private static final int HIGH3 = LeopardField.highTableAt(3);
 
     @Override
     public String name() {
@@ -75,12 +83,12 @@ public final class ScalarLeopardKernel implements LeopardKernel {
         for (int i = 0; i < 32; i++) {
             int lo = in.get(BYTE, inAt + i) & 0xFF;
             int hi = in.get(BYTE, inAt + 32 + i) & 0xFF;
-            int a = lo & 15;
-            int b = (lo >>> 4) + 16;
-            int c = (hi & 15) + 32;
-            int d = (hi >>> 4) + 48;
-            store(out, outAt + i, t[a] ^ t[b] ^ t[c] ^ t[d], accumulate);
-            store(out, outAt + 32 + i, t[64 + a] ^ t[64 + b] ^ t[64 + c] ^ t[64 + d], accumulate);
+            int n0 = lo & 15;
+            int n1 = lo >>> 4;
+            int n2 = hi & 15;
+            int n3 = hi >>> 4;
+            store(out, outAt + i, t[LOW0 + n0] ^ t[LOW1 + n1] ^ t[LOW2 + n2] ^ t[LOW3 + n3], accumulate);
+            store(out, outAt + 32 + i, t[HIGH0 + n0] ^ t[HIGH1 + n1] ^ t[HIGH2 + n2] ^ t[HIGH3 + n3], accumulate);
         }
     }
 
