@@ -4,18 +4,33 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The two Reed-Solomon codes of the HTTP contract, both systematic over GF(2^8) with polynomial 0x11D.
+ * The codes of the HTTP contract: two Reed-Solomon matrix codes, systematic over GF(2^8) with
+ * polynomial 0x11D, and Leopard-RS.
  *
  * <ul>
  *   <li>{@link #RS_VANDERMONDE}: the Vandermonde matrix made systematic, byte-compatible with
  *       klauspost/reedsolomon's default encoder and Backblaze JavaReedSolomon.</li>
  *   <li>{@link #RS_CAUCHY}: parity row r, column c = 1 / (r XOR c), byte-compatible with ISA-L's
  *       {@code gf_gen_cauchy1_matrix} and klauspost's {@code WithCauchyMatrix()}.</li>
+ *   <li>{@link #LEOPARD}: the FFT-based Reed-Solomon code of catid/leopard (GF(2^8) or GF(2^16)),
+ *       byte-compatible with its {@code leo_encode}; up to 65536 shards, m <= k, shard sizes a
+ *       multiple of 64 bytes.</li>
  * </ul>
  */
 public enum CodecKind {
     RS_VANDERMONDE("rs-vandermonde"),
-    RS_CAUCHY("rs-cauchy");
+    RS_CAUCHY("rs-cauchy"),
+    LEOPARD("leopard") {
+        @Override
+        public void checkShape(int dataShards, int parityShards) {
+            LeopardCode.checkShape(dataShards, parityShards);
+        }
+
+        @Override
+        public int shardSizeMultiple() {
+            return LeopardCode.SHARD_SIZE_MULTIPLE;
+        }
+    };
 
     private final String wireName;
 

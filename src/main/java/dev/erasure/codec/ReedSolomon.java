@@ -58,6 +58,7 @@ public final class ReedSolomon implements ErasureCode {
         byte[][] encodeMatrix = switch (kind) {
             case RS_VANDERMONDE -> CodingMatrices.vandermonde(dataShards, parityShards);
             case RS_CAUCHY -> CodingMatrices.cauchy(dataShards, parityShards);
+            case LEOPARD -> throw new IllegalArgumentException("leopard is not a matrix code; use LeopardCode");
         };
         this.parityTables = kernel.prepare(Arrays.copyOfRange(encodeMatrix, dataShards, dataShards + parityShards));
         this.decodeMatrices = new DecodeMatrices(encodeMatrix, dataShards, kernel, DECODE_CACHE_CAPACITY);

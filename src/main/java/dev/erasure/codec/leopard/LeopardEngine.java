@@ -110,12 +110,15 @@ public final class LeopardEngine {
     }
 
     /**
-     * Writes parity[j] for every j from data (k segments). All segments hold {@code size} bytes.
+     * Writes parity[j] for every non-null parity[j] from data (k segments). All segments hold
+     * {@code size} bytes.
      */
     public void encode(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel) {
         encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
             for (int j = 0; j < parityShards; j++) {
-                MemorySegment.copy(work, j * stride, parity[j], offset, length);
+                if (parity[j] != null) {
+                    MemorySegment.copy(work, j * stride, parity[j], offset, length);
+                }
             }
         });
     }
