@@ -2,7 +2,6 @@ package dev.erasure.codec.leopard;
 
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodingCancelledException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -24,7 +23,8 @@ import java.lang.foreign.MemorySegment;
  * </ul>
  *
  * <p>All work is done in column chunks so the work area (2m shards for encode, n for decode, each
- * one chunk wide) stays near {@link #WORK_BUDGET} bytes; the cancel signal is asked before each
+ * one chunk wide) stays near {@link #WORK_BUDGET} bytes (above it only for shapes so large that a
+ * chunk would be under {@link #MIN_CHUNK}); work areas are reused ({@link WorkAreas}). The cancel signal is asked before each
  * chunk and between FFT layers. Shard sizes must be multiples of 64 bytes (the callers check).
  * Instances are immutable and thread-safe.
  */
@@ -43,10 +43,16 @@ public final class LeopardEngine {
     }
 
     /** Target size of the work area of one call, in bytes. */
-    public static final long WORK_BUDGET = 16L << 20;
+    public static final long WORK_BUDGET = 4L << 20;
 
-    /** Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). */
-    public static final long MIN_CHUNK = 256;
+    /**
+     * Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). Each
+     * butterfly call loads its multiplier's tables (GF(2^16): 8 MiB in all, so mostly cache
+     * misses) and checks its arguments; below about 1 KiB per call that overhead dominates, so
+     * very large shapes get a work area above the budget instead (65536 shards x 1 KiB = 64 MiB,
+     * what catid/leopard itself needs).
+     */
+    public static final long MIN_CHUNK = 1024;
 
     private final int dataShards;
     private final int parityShards;
@@ -55,6 +61,11 @@ public final class LeopardEngine {
     private final LeopardKernel kernel;
     private final int m;
     private final int n;
+    /** For the encoder's FFT: how many of the outputs below i are parity shards (min(i, r)). */
+    private final int[] parityOutputs;
+
+    /** IFFT/FFT ranges of at least this many slots ask the cancel signal before their joining layer. */
+    private static final int CANCEL_CHECK_SLOTS = 8;
 
     /**
      * @param dataShards k >= 1
@@ -72,6 +83,10 @@ public final class LeopardEngine {
         this.method = methodFor(dataShards, parityShards);
         this.m = nextPow2(parityShards);
         this.n = nextPow2(m + dataShards);
+        this.parityOutputs = new int[m + 1];
+        for (int i = 0; i <= m; i++) {
+            parityOutputs[i] = Math.min(i, parityShards);
+        }
         this.field = switch (method) {
             case FF8 -> LeopardField.ff8();
             case FF16 -> LeopardField.ff16();
@@ -146,8 +161,8 @@ public final class LeopardEngine {
         boolean fft = method == Method.FF8 || method == Method.FF16;
         int slots = fft ? 2 * m : 1;
         long chunk = chunkFor(slots, size);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment work = arena.allocate(slots * chunk, 64);
+        try (WorkAreas.Lease lease = WorkAreas.lend(slots * chunk)) {
+            MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
                 checkCancel(cancel);
                 long length = Math.min(chunk, size - offset);
@@ -183,7 +198,7 @@ public final class LeopardEngine {
                 kernel.xor(work, i * stride, work, (m + i) * stride, length);
             }
         }
-        fft(work, stride, 0, m, parityShards, 0, length, cancel);
+        fft(work, stride, m, parityOutputs, length, cancel);
     }
 
     /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
@@ -201,47 +216,70 @@ public final class LeopardEngine {
      * Inverse FFT, in place, over slots [base, base + size). Only slots below base + truncated may
      * be non-zero, so butterfly blocks beyond it stay zero and are skipped. The skew factor of the
      * block starting at r of half-width d is skew[skewOffset + r + d - 1].
+     *
+     * <p>Depth first: both halves are transformed completely before the layer that joins them, so
+     * the small layers run on blocks that stay in cache (same butterflies as layer by layer).
      */
     private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
             CancelSignal cancel) {
-        for (int d = 1; d < size; d <<= 1) {
+        ifftRange(work, stride, base, 0, size, truncated, skewOffset, length, cancel);
+    }
+
+    private void ifftRange(MemorySegment work, long stride, int base, int lo, int size, int truncated,
+            int skewOffset, long length, CancelSignal cancel) {
+        if (size == 1 || lo >= truncated) {
+            return;
+        }
+        int half = size >>> 1;
+        ifftRange(work, stride, base, lo, half, truncated, skewOffset, length, cancel);
+        ifftRange(work, stride, base, lo + half, half, truncated, skewOffset, length, cancel);
+        if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
-            for (int r = 0; r < truncated; r += 2 * d) {
-                int logM = field.skew(skewOffset + r + d - 1);
-                for (int i = r; i < r + d; i++) {
-                    long x = (base + i) * stride;
-                    long y = (base + i + d) * stride;
-                    if (logM == field.modulus) {
-                        kernel.xor(work, y, work, x, length);
-                    } else {
-                        kernel.ifftButterfly(field, work, x, work, y, length, logM);
-                    }
-                }
+        }
+        int logM = field.skew(skewOffset + lo + half - 1);
+        for (int i = lo; i < lo + half; i++) {
+            long x = (base + i) * stride;
+            long y = (base + i + half) * stride;
+            if (logM == field.modulus) {
+                kernel.xor(work, y, work, x, length);
+            } else {
+                kernel.ifftButterfly(field, work, x, work, y, length, logM);
             }
         }
     }
 
     /**
-     * Forward FFT, in place, over slots [base, base + size); only outputs below base + truncated
-     * are computed (blocks starting beyond it are skipped). Skew factors as for {@link #ifft}.
+     * Forward FFT, in place, over slots [0, size) with skew factors as for {@link #ifft} (offset 0),
+     * computing only the butterfly blocks that lead to a wanted output: {@code neededBefore[i]}
+     * counts the wanted outputs below i. The other outputs are left stale. Depth first, like
+     * {@link #ifft}.
      */
-    private void fft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
+    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length,
             CancelSignal cancel) {
-        for (int d = size >>> 1; d >= 1; d >>>= 1) {
+        fftRange(work, stride, 0, size, neededBefore, length, cancel);
+    }
+
+    private void fftRange(MemorySegment work, long stride, int lo, int size, int[] neededBefore, long length,
+            CancelSignal cancel) {
+        if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
+            return;
+        }
+        if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
-            for (int r = 0; r < truncated; r += 2 * d) {
-                int logM = field.skew(skewOffset + r + d - 1);
-                for (int i = r; i < r + d; i++) {
-                    long x = (base + i) * stride;
-                    long y = (base + i + d) * stride;
-                    if (logM == field.modulus) {
-                        kernel.xor(work, y, work, x, length);
-                    } else {
-                        kernel.fftButterfly(field, work, x, work, y, length, logM);
-                    }
-                }
+        }
+        int half = size >>> 1;
+        int logM = field.skew(lo + half - 1);
+        for (int i = lo; i < lo + half; i++) {
+            long x = i * stride;
+            long y = (i + half) * stride;
+            if (logM == field.modulus) {
+                kernel.xor(work, y, work, x, length);
+            } else {
+                kernel.fftButterfly(field, work, x, work, y, length, logM);
             }
         }
+        fftRange(work, stride, lo, half, neededBefore, length, cancel);
+        fftRange(work, stride, lo + half, half, neededBefore, length, cancel);
     }
 
     /**
@@ -273,12 +311,21 @@ public final class LeopardEngine {
             return;
         }
         int[] locator = errorLocator(data, parity);
+        // neededBefore[i]: how many of the FFT outputs below i are wanted (lost data shards to write).
+        int[] neededBefore = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            int dataIndex = i - m;
+            boolean needed = dataIndex >= 0 && dataIndex < dataShards && data[dataIndex] == null
+                    && out[dataIndex] != null;
+            neededBefore[i + 1] = neededBefore[i] + (needed ? 1 : 0);
+        }
         long chunk = chunkFor(n, size);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment work = arena.allocate(n * chunk, 64);
+        try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
+            MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
                 checkCancel(cancel);
-                decodeChunk(data, parity, out, locator, offset, Math.min(chunk, size - offset), work, chunk, cancel);
+                decodeChunk(data, parity, out, locator, neededBefore, offset, Math.min(chunk, size - offset), work,
+                        chunk, cancel);
             }
         }
     }
@@ -329,7 +376,7 @@ public final class LeopardEngine {
     }
 
     private void decodeChunk(MemorySegment[] data, MemorySegment[] parity, MemorySegment[] out, int[] locator,
-            long offset, long length, MemorySegment work, long stride, CancelSignal cancel) {
+            int[] neededBefore, long offset, long length, MemorySegment work, long stride, CancelSignal cancel) {
         for (int j = 0; j < m; j++) {
             MemorySegment shard = j < parityShards ? parity[j] : null;
             putScaled(shard, offset, length, work, j * stride, locator[j]);
@@ -349,7 +396,7 @@ public final class LeopardEngine {
                 kernel.xor(work, (i - width + j) * stride, work, (i + j) * stride, length);
             }
         }
-        fft(work, stride, 0, n, m + dataShards, 0, length, cancel);
+        fft(work, stride, n, neededBefore, length, cancel);
         for (int i = 0; i < dataShards; i++) {
             if (data[i] == null && out[i] != null) {
                 kernel.mul(field, out[i], offset, work, (m + i) * stride, length, field.modulus - locator[m + i]);

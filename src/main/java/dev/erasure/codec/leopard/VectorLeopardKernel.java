@@ -113,31 +113,51 @@ public final class VectorLeopardKernel implements LeopardKernel {
     private static void butterfly(LeopardField field, long xa, long ya, long length, int logM, int op) {
         long table = field.tables().address() + (long) logM * field.tableBytes;
         if (field.bits == 8) {
-            butterfly8(table, xa, ya, length, op);
+            ByteVector low = load(table);
+            ByteVector high = load(table + 16);
+            switch (op) {
+                case MUL -> mul8(low, high, xa, ya, length);
+                case FFT -> fft8(low, high, xa, ya, length);
+                default -> ifft8(low, high, xa, ya, length);
+            }
         } else if (LANES == 64) {
-            butterfly16Wide(table, xa, ya, length, op);
+            // Pairs of 16-entry tables (see LeopardField's FF16 layout): lanes 0-31 look up the
+            // first table of a pair, lanes 32-63 (indexes + 16) the second.
+            ByteVector own0 = load(table);          // nibble 0 -> low plane | nibble 2 -> high plane
+            ByteVector own1 = load(table + 32);     // nibble 1 -> low plane | nibble 3 -> high plane
+            ByteVector other0 = load(table + 64);   // nibble 2 -> low plane | nibble 0 -> high plane
+            ByteVector other1 = load(table + 96);   // nibble 3 -> low plane | nibble 1 -> high plane
+            switch (op) {
+                case MUL -> mul16(own0, own1, other0, other1, xa, ya, length);
+                case FFT -> fft16(own0, own1, other0, other1, xa, ya, length);
+                default -> ifft16(own0, own1, other0, other1, xa, ya, length);
+            }
         } else {
             butterfly16Narrow(table, xa, ya, length, op);
         }
     }
 
-    private static void butterfly8(long table, long xa, long ya, long length, int op) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
+    private static void mul8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            product8(load(ya + at), low, high).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static void fft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
         for (long at = 0; at < length; at += LANES) {
             ByteVector y = load(ya + at);
-            if (op == MUL) {
-                product8(y, low, high).intoMemorySegment(ALL, xa + at, ORDER);
-            } else if (op == FFT) {
-                ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product8(y, low, high));
-                x.intoMemorySegment(ALL, xa + at, ORDER);
-                y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
-            } else {
-                ByteVector x = load(xa + at);
-                y = y.lanewise(VectorOperators.XOR, x);
-                y.intoMemorySegment(ALL, ya + at, ORDER);
-                x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xa + at, ORDER);
-            }
+            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product8(y, low, high));
+            x.intoMemorySegment(ALL, xa + at, ORDER);
+            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+        }
+    }
+
+    private static void ifft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xa + at);
+            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
@@ -146,28 +166,31 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     /** 64 lanes: one vector per 64-byte block. */
-    private static void butterfly16Wide(long table, long xa, long ya, long length, int op) {
-        // Pairs of 16-entry tables; see LeopardField's FF16 layout: lanes 0-31 look up the first
-        // table of a pair, lanes 32-63 (indexes + 16) the second.
-        ByteVector own0 = load(table);          // nibble 0 -> low plane | nibble 2 -> high plane
-        ByteVector own1 = load(table + 32);     // nibble 1 -> low plane | nibble 3 -> high plane
-        ByteVector other0 = load(table + 64);   // nibble 2 -> low plane | nibble 0 -> high plane
-        ByteVector other1 = load(table + 96);   // nibble 3 -> low plane | nibble 1 -> high plane
+    private static void mul16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
+        for (long at = 0; at < length; at += 64) {
+            product16(load(ya + at), own0, own1, other0, other1).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static void fft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
         for (long at = 0; at < length; at += 64) {
             ByteVector y = load(ya + at);
-            if (op == MUL) {
-                product16(y, own0, own1, other0, other1).intoMemorySegment(ALL, xa + at, ORDER);
-            } else if (op == FFT) {
-                ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
-                x.intoMemorySegment(ALL, xa + at, ORDER);
-                y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
-            } else {
-                ByteVector x = load(xa + at);
-                y = y.lanewise(VectorOperators.XOR, x);
-                y.intoMemorySegment(ALL, ya + at, ORDER);
-                x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
-                        .intoMemorySegment(ALL, xa + at, ORDER);
-            }
+            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
+            x.intoMemorySegment(ALL, xa + at, ORDER);
+            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+        }
+    }
+
+    private static void ifft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
+        for (long at = 0; at < length; at += 64) {
+            ByteVector x = load(xa + at);
+            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
+                    .intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
