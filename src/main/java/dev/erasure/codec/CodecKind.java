@@ -22,8 +22,13 @@ public enum CodecKind {
     RS_CAUCHY("rs-cauchy"),
     LEOPARD("leopard") {
         @Override
-        public void checkShape(int dataShards, int parityShards) {
+        public void checkShape(long dataShards, long parityShards) {
             LeopardCode.checkShape(dataShards, parityShards);
+        }
+
+        @Override
+        public int maxTotalShards() {
+            return LeopardCode.MAX_TOTAL_SHARDS;
         }
 
         @Override

@@ -52,22 +52,11 @@ public final class LeopardCode implements ErasureCode {
     }
 
     /** Leopard's shape rules, each failure naming the rule and the values received. */
-    static void checkShape(int dataShards, int parityShards) {
-        if (dataShards < 1) {
-            throw new InvalidShapeException("k (data shards) must be >= 1 (got " + dataShards + ")",
-                    dataShards, parityShards);
-        }
-        if (parityShards < 1) {
-            throw new InvalidShapeException("m (parity shards) must be >= 1 (got " + parityShards + ")",
-                    dataShards, parityShards);
-        }
+    static void checkShape(long dataShards, long parityShards) {
+        ShardChecks.shape(dataShards, parityShards, MAX_TOTAL_SHARDS);
         if (parityShards > dataShards) {
             throw new InvalidShapeException("codec leopard needs m <= k (got k=" + dataShards + ", m="
-                    + parityShards + ")", dataShards, parityShards);
-        }
-        if ((long) dataShards + parityShards > MAX_TOTAL_SHARDS) {
-            throw new InvalidShapeException("codec leopard needs k + m <= " + MAX_TOTAL_SHARDS + " (got "
-                    + ((long) dataShards + parityShards) + ")", dataShards, parityShards);
+                    + parityShards + ")", (int) dataShards, (int) parityShards);
         }
     }
 

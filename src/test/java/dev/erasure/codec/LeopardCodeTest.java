@@ -161,7 +161,7 @@ class LeopardCodeTest {
         assertThatThrownBy(() -> new StripeShape(CodecKind.LEOPARD, 4, 5)).isInstanceOf(InvalidShapeException.class)
                 .hasMessageContaining("m <= k");
         assertThatThrownBy(() -> new StripeShape(CodecKind.LEOPARD, 40000, 30000))
-                .isInstanceOf(InvalidShapeException.class).hasMessageContaining("k + m <= 65536");
+                .isInstanceOf(InvalidShapeException.class).hasMessageContaining("k + m must be <= 65536");
         assertThatThrownBy(() -> new StripeShape(CodecKind.LEOPARD, 0, 0)).isInstanceOf(InvalidShapeException.class);
         assertThat(new StripeShape(CodecKind.LEOPARD, 32768, 32768).totalShards()).isEqualTo(65536);
         assertThat(CodecKind.fromWireName("leopard")).isEqualTo(CodecKind.LEOPARD);
@@ -176,7 +176,7 @@ class LeopardCodeTest {
 
     @Test
     void codecCache_buildsLeopardForTheLeopardKind() {
-        Codecs codecs = new Codecs(new dev.erasure.codec.kernel.ScalarKernel(), 4);
+        CodeCache codecs = new CodeCache(new dev.erasure.codec.kernel.ScalarKernel(), 4);
         ErasureCode code = codecs.get(new StripeShape(CodecKind.LEOPARD, 10, 4));
         assertThat(code).isInstanceOf(LeopardCode.class);
         assertThat(code.shape()).isEqualTo(new StripeShape(CodecKind.LEOPARD, 10, 4));
