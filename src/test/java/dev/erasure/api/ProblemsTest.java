@@ -56,7 +56,7 @@ class ProblemsTest extends ApiTestBase {
         "k=0&m=2|k must be >= 1 (got 0)",
         "k=4&m=0|m must be >= 1 (got 0)",
         "k=200&m=100|k + m must be <= 256 (got 300)",
-        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy (got 'rs-fancy')",
+        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy, leopard (got 'rs-fancy')",
     })
     void badParametersAreRefusedBeforeTheBodyIsRead(String query, String detail) {
         assertProblem(object().post("/v1/encode?" + query), 400, "invalid-parameter", detail);
