@@ -1,6 +1,7 @@
 package dev.erasure.codec;
 
 import dev.erasure.codec.kernel.Kernel;
+import dev.erasure.codec.leopard.LeopardKernels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +59,10 @@ public final class CodeCache {
 
     /** Builds the code of one shape: the family is chosen by the shape's kind. */
     private ErasureCode create(StripeShape shape) {
+        if (shape.kind() == CodecKind.LEOPARD) {
+            boolean vector = !"scalar".equals(kernel.name()) && LeopardKernels.vectorUsable();
+            return LeopardCode.create(shape.dataShards(), shape.parityShards(), LeopardKernels.select(vector));
+        }
         return ReedSolomon.create(shape.kind(), shape.dataShards(), shape.parityShards(), kernel);
     }
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The codes of the HTTP contract. The Reed-Solomon ones are systematic over GF(2^8) with
- * polynomial 0x11D and differ only in their matrix ({@link dev.erasure.codec.gf.CodingMatrices}):
+ * The codes of the HTTP contract. The Reed-Solomon matrix codes are systematic over GF(2^8) with
+ * polynomial 0x11D and differ only in their matrix ({@link dev.erasure.codec.gf.CodingMatrices});
+ * Leopard-RS is an FFT code of its own:
  *
  * <ul>
  *   <li>{@link #RS_VANDERMONDE}: the Vandermonde matrix made systematic, byte-compatible with
@@ -19,6 +20,9 @@ import java.util.stream.Collectors;
  *       accepted only for the shapes where it is MDS.</li>
  *   <li>{@link #JERASURE_REED_SOL_VAN}: Jerasure's {@code reed_sol_vandermonde_coding_matrix} with
  *       w = 8 (Ceph's jerasure plugin, reed_sol_van).</li>
+ *   <li>{@link #LEOPARD}: the FFT-based Reed-Solomon code of catid/leopard (GF(2^8) or GF(2^16)),
+ *       byte-compatible with its {@code leo_encode}; up to 65536 shards, m <= k, shard sizes a
+ *       multiple of 64 bytes.</li>
  * </ul>
  *
  * {@link #describe()} gives each code's limits and compatibility ({@code GET /v1/codecs}).
@@ -45,7 +49,23 @@ public enum CodecKind {
             }
         }
     },
-    JERASURE_REED_SOL_VAN("jerasure-reed-sol-van");
+    JERASURE_REED_SOL_VAN("jerasure-reed-sol-van"),
+    LEOPARD("leopard") {
+        @Override
+        public void checkShape(long dataShards, long parityShards) {
+            LeopardCode.checkShape(dataShards, parityShards);
+        }
+
+        @Override
+        public int maxTotalShards() {
+            return LeopardCode.MAX_TOTAL_SHARDS;
+        }
+
+        @Override
+        public int shardSizeMultiple() {
+            return LeopardCode.SHARD_SIZE_MULTIPLE;
+        }
+    };
 
     private static final String GF256 = "GF(2^8), polynomial 0x11D";
 
@@ -134,6 +154,14 @@ public enum CodecKind {
                     maxTotalShards(), shardSizeMultiple(), ALL_SHAPES,
                     List.of("Jerasure 2.0 reed_sol_vandermonde_coding_matrix(k, m, 8) + jerasure_matrix_encode"),
                     List.of("Ceph erasure-code plugin jerasure, technique reed_sol_van, w=8 (its defaults)"));
+            case LEOPARD -> new CodecDescription(wireName,
+                    "copy (k = 1), XOR (m = 1), else GF(2^8) 0x11D when NextPow2(NextPow2(m) + k) <= 256,"
+                            + " else GF(2^16) 0x1002D, both in a Cantor basis",
+                    "Leopard-RS: additive FFT (Lin, Chung, Han) of the data in m-sized groups; needs m <= k,"
+                            + " decodes any k shards in O(n log n)",
+                    maxTotalShards(), shardSizeMultiple(), List.of(new ShapeRange(1, 65535, 1, 32768)),
+                    List.of("catid/leopard leo_encode / leo_decode"),
+                    List.of("Codex / logos-storage (through nim-leopard)"));
         };
     }
 

@@ -61,6 +61,7 @@ public final class ReedSolomon implements ErasureCode {
             case ZFEC -> CodingMatrices.zfec(dataShards, parityShards);
             case ISAL_RS -> CodingMatrices.isalRs(dataShards, parityShards);
             case JERASURE_REED_SOL_VAN -> CodingMatrices.jerasureReedSolVan(dataShards, parityShards);
+            case LEOPARD -> throw new IllegalArgumentException("leopard is not a matrix code; use LeopardCode");
         };
         this.parityTables = kernel.prepare(Arrays.copyOfRange(encodeMatrix, dataShards, dataShards + parityShards));
         this.decodeMatrices = new DecodeMatrices(encodeMatrix, dataShards, kernel, DECODE_CACHE_CAPACITY);

@@ -25,6 +25,12 @@ public final class ShardSizeMismatchException extends CodecException {
         return new ShardSizeMismatchException("shard " + index + " has 0 bytes, expected >= 1", index);
     }
 
+    /** A shard whose size is not a multiple of what the code needs (Leopard-RS: 64 bytes). */
+    public static ShardSizeMismatchException notMultiple(int index, long size, String codec, int multiple) {
+        return new ShardSizeMismatchException("shard " + index + " has " + size + " bytes; codec " + codec
+                + " needs a shard size that is a multiple of " + multiple + " bytes", index);
+    }
+
     public int index() {
         return index;
     }

@@ -56,7 +56,7 @@ class ProblemsTest extends ApiTestBase {
         "k=0&m=2|k must be >= 1 (got 0)",
         "k=4&m=0|m must be >= 1 (got 0)",
         "k=200&m=100|k + m must be <= 256 (got 300)",
-        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy, zfec, isal-rs, jerasure-reed-sol-van (got 'rs-fancy')",
+        "k=4&m=2&codec=rs-fancy|codec must be one of rs-vandermonde, rs-cauchy, zfec, isal-rs, jerasure-reed-sol-van, leopard (got 'rs-fancy')",
         "k=32&m=8&codec=isal-rs|isal-rs (ISA-L gf_gen_rs_matrix) is not MDS at k=32, m=8",
         "k=6&m=5&codec=isal-rs|use codec=rs-cauchy, which is MDS for every k + m <= 256",
         "k=200&m=100&codec=zfec|k + m must be <= 256 (got 300)",

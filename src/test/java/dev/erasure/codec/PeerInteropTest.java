@@ -138,6 +138,7 @@ class PeerInteropTest {
             case ISAL_RS -> "rs";
             case JERASURE_REED_SOL_VAN -> "reed_sol_van";
             case ZFEC -> "zfec";
+            case LEOPARD -> throw new IllegalArgumentException("leopard has no matrix peer");
         };
         String[] shape = {matrix, String.valueOf(dataShards), String.valueOf(parityShards), String.valueOf(size)};
         int total = dataShards + parityShards;

@@ -34,7 +34,7 @@ public abstract class KernelContractTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 7, 15, 63, 64, 65, 4095, 4097, 70_001})
     void encode_10x4_oddSizes_matchesReferenceAndVerifies(long shardSize) {
-        for (CodecKind kind : CodecKind.values()) {
+        for (CodecKind kind : new CodecKind[] {CodecKind.RS_VANDERMONDE, CodecKind.RS_CAUCHY}) {
             assertEncodeMatchesReference(kind, 10, 4, shardSize, new Random(shardSize));
         }
     }
@@ -53,7 +53,7 @@ public abstract class KernelContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(CodecKind.class)
+    @EnumSource(value = CodecKind.class, names = {"RS_VANDERMONDE", "RS_CAUCHY"})
     void reconstruct_everyErasurePatternUpToParityShards_restoresStripe(CodecKind kind) {
         int[][] shapes = {{1, 1}, {2, 1}, {2, 2}, {3, 2}, {4, 2}, {5, 3}};
         for (int[] shape : shapes) {

@@ -1,0 +1,436 @@
+package dev.erasure.codec.leopard;
+
+import dev.erasure.codec.CancelSignal;
+import dev.erasure.codec.CodingCancelledException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Leopard-RS for one shape: k data shards, r parity shards, parity byte-identical to catid/leopard's
+ * {@code leo_encode}. The method is chosen the way leopard chooses it: k = 1 copies the data shard,
+ * r = 1 is the XOR of the data shards, otherwise the FFT code over GF(2^8) when
+ * NextPow2(NextPow2(r) + k) <= 256, else over GF(2^16).
+ *
+ * <p>FFT code, with m = NextPow2(r) and n = NextPow2(m + k). Data shard i sits at position m + i
+ * of the code's evaluation points and parity shard j at position j.
+ * <ul>
+ *   <li>Encode: the data, cut into groups of m shards, goes through an inverse FFT per group (the
+ *       skew factors of the group's positions); the results are XORed together and one forward
+ *       FFT of size m, truncated to r outputs, gives the parity.</li>
+ *   <li>Decode: the error locator polynomial is evaluated at every point with two Walsh-Hadamard
+ *       transforms in the logarithm domain; the surviving shards are multiplied by it, then an
+ *       inverse FFT of size n, the formal derivative, a forward FFT, and a division by the locator
+ *       reveal each lost data shard. O(n log n) per byte column, no matrix inversion.</li>
+ * </ul>
+ *
+ * <p>All work is done in column chunks so the work area (2m shards for encode, n for decode, each
+ * one chunk wide) stays near {@link #WORK_BUDGET} bytes (above it only for shapes so large that a
+ * chunk would be under {@link #MIN_CHUNK}); work areas are reused ({@link WorkAreas}). The cancel signal is asked before each
+ * chunk and between FFT layers. Shard sizes must be multiples of 64 bytes (the callers check).
+ * Instances are immutable and thread-safe.
+ */
+public final class LeopardEngine {
+
+    /** How a shape is coded, as leopard decides it. */
+    public enum Method {
+        /** k = 1: every parity shard is a copy of the data shard. */
+        COPY,
+        /** r = 1: the parity shard is the XOR of the data shards. */
+        XOR,
+        /** The FFT code over GF(2^8). */
+        FF8,
+        /** The FFT code over GF(2^16). */
+        FF16
+    }
+
+    /** Target size of the work area of one call, in bytes. */
+    public static final long WORK_BUDGET = 4L << 20;
+
+    /**
+     * Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). Each
+     * butterfly call loads its multiplier's tables (GF(2^16): 8 MiB in all, so mostly cache
+     * misses) and checks its arguments; below about 1 KiB per call that overhead dominates, so
+     * very large shapes get a work area above the budget instead (65536 shards x 1 KiB = 64 MiB,
+     * what catid/leopard itself needs).
+     */
+    public static final long MIN_CHUNK = 1024;
+
+    private final int dataShards;
+    private final int parityShards;
+    private final Method method;
+    private final LeopardField field;
+    private final LeopardKernel kernel;
+    private final int m;
+    private final int n;
+    /** For the encoder's FFT: how many of the outputs below i are parity shards (min(i, r)). */
+    private final int[] parityOutputs;
+
+    /** IFFT/FFT ranges of at least this many slots ask the cancel signal before their joining layer. */
+    private static final int CANCEL_CHECK_SLOTS = 8;
+
+    /**
+     * @param dataShards k >= 1
+     * @param parityShards 1 <= r <= k, k + r <= 65536
+     * @throws IllegalArgumentException if the shape is not one leopard accepts
+     */
+    public LeopardEngine(int dataShards, int parityShards, LeopardKernel kernel) {
+        if (dataShards < 1 || parityShards < 1 || parityShards > dataShards || dataShards + parityShards > 65536) {
+            throw new IllegalArgumentException("leopard needs 1 <= m <= k and k + m <= 65536 (got k=" + dataShards
+                    + ", m=" + parityShards + ")");
+        }
+        this.dataShards = dataShards;
+        this.parityShards = parityShards;
+        this.kernel = kernel;
+        this.method = methodFor(dataShards, parityShards);
+        this.m = nextPow2(parityShards);
+        this.n = nextPow2(m + dataShards);
+        this.parityOutputs = new int[m + 1];
+        for (int i = 0; i <= m; i++) {
+            parityOutputs[i] = Math.min(i, parityShards);
+        }
+        this.field = switch (method) {
+            case FF8 -> LeopardField.ff8();
+            case FF16 -> LeopardField.ff16();
+            default -> null;
+        };
+    }
+
+    /** The method leopard uses for k data and r parity shards. */
+    public static Method methodFor(int dataShards, int parityShards) {
+        if (dataShards == 1) {
+            return Method.COPY;
+        }
+        if (parityShards == 1) {
+            return Method.XOR;
+        }
+        return nextPow2(nextPow2(parityShards) + dataShards) <= 256 ? Method.FF8 : Method.FF16;
+    }
+
+    /** The smallest power of two >= v (v >= 1). */
+    static int nextPow2(int v) {
+        return v <= 1 ? 1 : Integer.highestOneBit(v - 1) << 1;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public LeopardKernel kernel() {
+        return kernel;
+    }
+
+    /** Receives the parity of one column chunk: parity shard j is at {@code work + j * stride}. */
+    @FunctionalInterface
+    private interface ParitySink {
+        void accept(long offset, long length, MemorySegment work, long stride);
+    }
+
+    /**
+     * Writes parity[j] for every non-null parity[j] from data (k segments). All segments hold
+     * {@code size} bytes.
+     */
+    public void encode(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel) {
+        encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
+            for (int j = 0; j < parityShards; j++) {
+                if (parity[j] != null) {
+                    MemorySegment.copy(work, j * stride, parity[j], offset, length);
+                }
+            }
+        });
+    }
+
+    /**
+     * Recomputes the parity of {@code data} and compares it with {@code parity}; writes nothing of the
+     * caller's.
+     *
+     * @return for each parity shard, whether it differs from the recomputed one
+     */
+    public boolean[] verify(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel) {
+        boolean[] bad = new boolean[parityShards];
+        encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
+            for (int j = 0; j < parityShards; j++) {
+                if (!bad[j]) {
+                    bad[j] = MemorySegment.mismatch(work, j * stride, j * stride + length, parity[j], offset,
+                            offset + length) >= 0;
+                }
+            }
+        });
+        return bad;
+    }
+
+    private void encodeColumns(MemorySegment[] data, long size, CancelSignal cancel, ParitySink sink) {
+        boolean fft = method == Method.FF8 || method == Method.FF16;
+        int slots = fft ? 2 * m : 1;
+        long chunk = chunkFor(slots, size);
+        try (WorkAreas.Lease lease = WorkAreas.lend(slots * chunk)) {
+            MemorySegment work = lease.segment();
+            for (long offset = 0; offset < size; offset += chunk) {
+                checkCancel(cancel);
+                long length = Math.min(chunk, size - offset);
+                if (fft) {
+                    encodeChunk(data, offset, length, work, chunk, cancel);
+                } else {
+                    xorChunk(data, offset, length, work);
+                }
+                sink.accept(offset, length, work, chunk);
+            }
+        }
+    }
+
+    /** Slot 0 = XOR of every data shard (a copy when k = 1). */
+    private void xorChunk(MemorySegment[] data, long offset, long length, MemorySegment work) {
+        MemorySegment.copy(data[0], offset, work, 0, length);
+        for (int i = 1; i < data.length; i++) {
+            kernel.xor(work, 0, data[i], offset, length);
+        }
+    }
+
+    /** Parity of one column chunk into slots 0..r-1 of the work area (2m slots, {@code stride} apart). */
+    private void encodeChunk(MemorySegment[] data, long offset, long length, MemorySegment work, long stride,
+            CancelSignal cancel) {
+        int first = Math.min(dataShards, m);
+        load(data, 0, first, offset, length, work, 0, stride, m);
+        ifft(work, stride, 0, m, first, m, length, cancel);
+        for (int group = m; group < dataShards; group += m) {
+            int count = Math.min(m, dataShards - group);
+            load(data, group, count, offset, length, work, m, stride, m);
+            ifft(work, stride, m, m, count, group + m, length, cancel);
+            for (int i = 0; i < m; i++) {
+                kernel.xor(work, i * stride, work, (m + i) * stride, length);
+            }
+        }
+        fft(work, stride, m, parityOutputs, length, cancel);
+    }
+
+    /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
+    private static void load(MemorySegment[] data, int from, int count, long offset, long length, MemorySegment work,
+            int base, long stride, int slots) {
+        for (int i = 0; i < count; i++) {
+            MemorySegment.copy(data[from + i], offset, work, (base + i) * stride, length);
+        }
+        for (int i = count; i < slots; i++) {
+            work.asSlice((base + i) * stride, length).fill((byte) 0);
+        }
+    }
+
+    /**
+     * Inverse FFT, in place, over slots [base, base + size). Only slots below base + truncated may
+     * be non-zero, so butterfly blocks beyond it stay zero and are skipped. The skew factor of the
+     * block starting at r of half-width d is skew[skewOffset + r + d - 1].
+     *
+     * <p>Depth first: both halves are transformed completely before the layer that joins them, so
+     * the small layers run on blocks that stay in cache (same butterflies as layer by layer).
+     */
+    private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
+            CancelSignal cancel) {
+        ifftRange(work, stride, base, 0, size, truncated, skewOffset, length, cancel);
+    }
+
+    private void ifftRange(MemorySegment work, long stride, int base, int lo, int size, int truncated,
+            int skewOffset, long length, CancelSignal cancel) {
+        if (size == 1 || lo >= truncated) {
+            return;
+        }
+        int half = size >>> 1;
+        ifftRange(work, stride, base, lo, half, truncated, skewOffset, length, cancel);
+        ifftRange(work, stride, base, lo + half, half, truncated, skewOffset, length, cancel);
+        if (size >= CANCEL_CHECK_SLOTS) {
+            checkCancel(cancel);
+        }
+        int logM = field.skew(skewOffset + lo + half - 1);
+        for (int i = lo; i < lo + half; i++) {
+            long x = (base + i) * stride;
+            long y = (base + i + half) * stride;
+            if (logM == field.modulus) {
+                kernel.xor(work, y, work, x, length);
+            } else {
+                kernel.ifftButterfly(field, work, x, work, y, length, logM);
+            }
+        }
+    }
+
+    /**
+     * Forward FFT, in place, over slots [0, size) with skew factors as for {@link #ifft} (offset 0),
+     * computing only the butterfly blocks that lead to a wanted output: {@code neededBefore[i]}
+     * counts the wanted outputs below i. The other outputs are left stale. Depth first, like
+     * {@link #ifft}.
+     */
+    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length,
+            CancelSignal cancel) {
+        fftRange(work, stride, 0, size, neededBefore, length, cancel);
+    }
+
+    private void fftRange(MemorySegment work, long stride, int lo, int size, int[] neededBefore, long length,
+            CancelSignal cancel) {
+        if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
+            return;
+        }
+        if (size >= CANCEL_CHECK_SLOTS) {
+            checkCancel(cancel);
+        }
+        int half = size >>> 1;
+        int logM = field.skew(lo + half - 1);
+        for (int i = lo; i < lo + half; i++) {
+            long x = i * stride;
+            long y = (i + half) * stride;
+            if (logM == field.modulus) {
+                kernel.xor(work, y, work, x, length);
+            } else {
+                kernel.fftButterfly(field, work, x, work, y, length, logM);
+            }
+        }
+        fftRange(work, stride, lo, half, neededBefore, length, cancel);
+        fftRange(work, stride, lo + half, half, neededBefore, length, cancel);
+    }
+
+    /**
+     * Rebuilds lost data shards. {@code data[i] == null} marks data shard i lost; {@code parity[j]}
+     * null marks parity shard j unavailable (present ones are read). {@code out[i]}, for a lost i,
+     * receives the shard when non-null. There must be at least as many parity shards as lost data
+     * shards.
+     *
+     * @throws IllegalArgumentException when too few parity shards are given
+     */
+    public void decode(MemorySegment[] data, MemorySegment[] parity, MemorySegment[] out, long size,
+            CancelSignal cancel) {
+        int lost = 0;
+        for (MemorySegment d : data) {
+            lost += d == null ? 1 : 0;
+        }
+        int available = 0;
+        for (MemorySegment p : parity) {
+            available += p == null ? 0 : 1;
+        }
+        if (available < lost) {
+            throw new IllegalArgumentException(lost + " data shards lost but only " + available + " parity shards");
+        }
+        if (lost == 0) {
+            return;
+        }
+        if (method == Method.COPY || method == Method.XOR) {
+            decodeXor(data, parity[0], out, size, cancel);
+            return;
+        }
+        int[] locator = errorLocator(data, parity);
+        // neededBefore[i]: how many of the FFT outputs below i are wanted (lost data shards to write).
+        int[] neededBefore = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            int dataIndex = i - m;
+            boolean needed = dataIndex >= 0 && dataIndex < dataShards && data[dataIndex] == null
+                    && out[dataIndex] != null;
+            neededBefore[i + 1] = neededBefore[i] + (needed ? 1 : 0);
+        }
+        long chunk = chunkFor(n, size);
+        try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
+            MemorySegment work = lease.segment();
+            for (long offset = 0; offset < size; offset += chunk) {
+                checkCancel(cancel);
+                decodeChunk(data, parity, out, locator, neededBefore, offset, Math.min(chunk, size - offset), work,
+                        chunk, cancel);
+            }
+        }
+    }
+
+    /** The one lost data shard = parity XOR the other data shards (k = 1: the parity itself). */
+    private void decodeXor(MemorySegment[] data, MemorySegment parity, MemorySegment[] out, long size,
+            CancelSignal cancel) {
+        int lost = 0;
+        while (data[lost] != null) {
+            lost++;
+        }
+        MemorySegment target = out[lost];
+        if (target == null) {
+            return;
+        }
+        for (long offset = 0; offset < size; offset += WORK_BUDGET) {
+            checkCancel(cancel);
+            long length = Math.min(WORK_BUDGET, size - offset);
+            MemorySegment.copy(parity, offset, target, offset, length);
+            for (MemorySegment d : data) {
+                if (d != null) {
+                    kernel.xor(target, offset, d, offset, length);
+                }
+            }
+        }
+    }
+
+    /**
+     * Logarithms of the error locator's values at every field point, from the erasure pattern:
+     * 1 at each erased position (missing parity, the unused positions r..m-1, lost data), a
+     * Walsh-Hadamard transform, a product with the transform of the log table, and a second
+     * transform. Computed once per call, independent of the shard bytes.
+     */
+    private int[] errorLocator(MemorySegment[] data, MemorySegment[] parity) {
+        int[] locator = new int[field.order];
+        for (int j = 0; j < m; j++) {
+            locator[j] = j >= parityShards || parity[j] == null ? 1 : 0;
+        }
+        for (int i = 0; i < dataShards; i++) {
+            locator[m + i] = data[i] == null ? 1 : 0;
+        }
+        field.walshHadamard(locator);
+        for (int i = 0; i < field.order; i++) {
+            locator[i] = (int) ((long) locator[i] * field.logWalsh(i) % field.modulus);
+        }
+        field.walshHadamard(locator);
+        return locator;
+    }
+
+    private void decodeChunk(MemorySegment[] data, MemorySegment[] parity, MemorySegment[] out, int[] locator,
+            int[] neededBefore, long offset, long length, MemorySegment work, long stride, CancelSignal cancel) {
+        for (int j = 0; j < m; j++) {
+            MemorySegment shard = j < parityShards ? parity[j] : null;
+            putScaled(shard, offset, length, work, j * stride, locator[j]);
+        }
+        for (int i = 0; i < dataShards; i++) {
+            putScaled(data[i], offset, length, work, (m + i) * stride, locator[m + i]);
+        }
+        for (int i = m + dataShards; i < n; i++) {
+            work.asSlice(i * stride, length).fill((byte) 0);
+        }
+        ifft(work, stride, 0, n, m + dataShards, 0, length, cancel);
+        checkCancel(cancel);
+        // Formal derivative in the novel basis: slot i - w + j ^= slot i + j, w = lowest bit of i.
+        for (int i = 1; i < n; i++) {
+            int width = i & -i;
+            for (int j = 0; j < width; j++) {
+                kernel.xor(work, (i - width + j) * stride, work, (i + j) * stride, length);
+            }
+        }
+        fft(work, stride, n, neededBefore, length, cancel);
+        for (int i = 0; i < dataShards; i++) {
+            if (data[i] == null && out[i] != null) {
+                kernel.mul(field, out[i], offset, work, (m + i) * stride, length, field.modulus - locator[m + i]);
+            }
+        }
+    }
+
+    /** slot = shard * exp(logM), or zeros when the shard is absent. */
+    private void putScaled(MemorySegment shard, long offset, long length, MemorySegment work, long slot, int logM) {
+        if (shard == null) {
+            work.asSlice(slot, length).fill((byte) 0);
+        } else {
+            kernel.mul(field, work, slot, shard, offset, length, logM);
+        }
+    }
+
+    /** Column chunk for a work area of {@code slots} shards: near the budget, a multiple of 64. */
+    private static long chunkFor(int slots, long size) {
+        long chunk = Math.max(MIN_CHUNK, WORK_BUDGET / slots / 64 * 64);
+        return Math.min(chunk, roundUp64(size));
+    }
+
+    private static long roundUp64(long size) {
+        return Math.max(64, (size + 63) / 64 * 64);
+    }
+
+    private static void checkCancel(CancelSignal cancel) {
+        if (cancel != null && cancel.isCancelled()) {
+            throw new CodingCancelledException();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "leopard(" + dataShards + "+" + parityShards + ", " + method + ", " + kernel.name() + ")";
+    }
+}

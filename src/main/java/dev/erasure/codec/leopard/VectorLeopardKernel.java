@@ -1,0 +1,278 @@
+package dev.erasure.codec.leopard;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Leopard's butterflies on the Vector API: split-nibble table lookups ({@code selectFrom}, a byte
+ * permutation such as vpermb or pshufb) as in the Reed-Solomon vector kernel, extended to 16-bit
+ * symbols.
+ *
+ * <ul>
+ *   <li>GF(2^8): product = low[v & 15] ^ high[v >> 4], one vector of bytes at a time.</li>
+ *   <li>GF(2^16) with 64 lanes: one vector is one 64-byte block, low byte plane in lanes 0-31 and
+ *       high plane in 32-63. Each output byte is the XOR of four lookups, one per nibble of its
+ *       symbol. The nibbles of the other plane are brought over by swapping the vector's halves,
+ *       and the upper lanes' indexes get +16 so that one 32-entry table serves both planes (the
+ *       pairing is the layout of {@link LeopardField#tables()}): four lookups per 64 bytes.</li>
+ *   <li>GF(2^16) with 16 or 32 lanes: the two planes are loaded separately, eight lookups (four
+ *       per output plane).</li>
+ * </ul>
+ * Native segments are addressed as absolute addresses after an explicit bounds check; heap
+ * segments go to the scalar kernel.
+ */
+public final class VectorLeopardKernel implements LeopardKernel {
+
+    static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
+
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ScalarLeopardKernel SCALAR = new ScalarLeopardKernel();
+
+    /** Swaps the two 32-lane halves of a 64-lane vector. */
+    private static final VectorShuffle<Byte> SWAP_HALVES = VectorShuffle.fromOp(SPECIES, i -> (i + 32) % LANES);
+    /** 0 in lanes 0-31, 16 in lanes 32-63: selects the second table of a 32-byte pair in the high plane. */
+    private static final ByteVector UPPER_PLUS_16 = ByteVector.fromArray(SPECIES, upperPlus16(), 0);
+
+    private static byte[] upperPlus16() {
+        byte[] offsets = new byte[LANES];
+        for (int i = 32; i < LANES; i++) {
+            offsets[i] = 16;
+        }
+        return offsets;
+    }
+
+    /** Whether this machine's preferred vectors fit the kernel: 16, 32 or 64 byte lanes. */
+    public static boolean usable() {
+        return LANES == 16 || LANES == 32 || LANES == 64;
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String toString() {
+        return "vector (" + SPECIES + ")";
+    }
+
+    @Override
+    public void xor(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length) {
+        if (!fast(x, xOffset, y, yOffset, length)) {
+            SCALAR.xor(x, xOffset, y, yOffset, length);
+            return;
+        }
+        long xa = x.address() + xOffset;
+        long ya = y.address() + yOffset;
+        for (long at = 0; at < length; at += LANES) {
+            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    @Override
+    public void mul(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length,
+            int logM) {
+        if (!fast(x, xOffset, y, yOffset, length)) {
+            SCALAR.mul(field, x, xOffset, y, yOffset, length, logM);
+            return;
+        }
+        butterfly(field, x.address() + xOffset, y.address() + yOffset, length, logM, MUL);
+    }
+
+    @Override
+    public void fftButterfly(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset,
+            long length, int logM) {
+        if (!fast(x, xOffset, y, yOffset, length)) {
+            SCALAR.fftButterfly(field, x, xOffset, y, yOffset, length, logM);
+            return;
+        }
+        butterfly(field, x.address() + xOffset, y.address() + yOffset, length, logM, FFT);
+    }
+
+    @Override
+    public void ifftButterfly(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset,
+            long length, int logM) {
+        if (!fast(x, xOffset, y, yOffset, length)) {
+            SCALAR.ifftButterfly(field, x, xOffset, y, yOffset, length, logM);
+            return;
+        }
+        butterfly(field, x.address() + xOffset, y.address() + yOffset, length, logM, IFFT);
+    }
+
+    private static final int MUL = 0;
+    private static final int FFT = 1;
+    private static final int IFFT = 2;
+
+    private static void butterfly(LeopardField field, long xa, long ya, long length, int logM, int op) {
+        long table = field.tables().address() + (long) logM * field.tableBytes;
+        if (field.bits == 8) {
+            ByteVector low = load(table);
+            ByteVector high = load(table + 16);
+            switch (op) {
+                case MUL -> mul8(low, high, xa, ya, length);
+                case FFT -> fft8(low, high, xa, ya, length);
+                default -> ifft8(low, high, xa, ya, length);
+            }
+        } else if (LANES == 64) {
+            // Pairs of 16-entry tables (see LeopardField's FF16 layout): lanes 0-31 look up the
+            // first table of a pair, lanes 32-63 (indexes + 16) the second.
+            ByteVector own0 = load(table);          // nibble 0 -> low plane | nibble 2 -> high plane
+            ByteVector own1 = load(table + 32);     // nibble 1 -> low plane | nibble 3 -> high plane
+            ByteVector other0 = load(table + 64);   // nibble 2 -> low plane | nibble 0 -> high plane
+            ByteVector other1 = load(table + 96);   // nibble 3 -> low plane | nibble 1 -> high plane
+            switch (op) {
+                case MUL -> mul16(own0, own1, other0, other1, xa, ya, length);
+                case FFT -> fft16(own0, own1, other0, other1, xa, ya, length);
+                default -> ifft16(own0, own1, other0, other1, xa, ya, length);
+            }
+        } else {
+            butterfly16Narrow(table, xa, ya, length, op);
+        }
+    }
+
+    private static void mul8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            product8(load(ya + at), low, high).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static void fft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector y = load(ya + at);
+            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product8(y, low, high));
+            x.intoMemorySegment(ALL, xa + at, ORDER);
+            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+        }
+    }
+
+    private static void ifft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xa + at);
+            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static ByteVector product8(ByteVector v, ByteVector low, ByteVector high) {
+        return v.and((byte) 0x0F).selectFrom(low).lanewise(VectorOperators.XOR, highNibbles(v).selectFrom(high));
+    }
+
+    /** 64 lanes: one vector per 64-byte block. */
+    private static void mul16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
+        for (long at = 0; at < length; at += 64) {
+            product16(load(ya + at), own0, own1, other0, other1).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static void fft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
+        for (long at = 0; at < length; at += 64) {
+            ByteVector y = load(ya + at);
+            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
+            x.intoMemorySegment(ALL, xa + at, ORDER);
+            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+        }
+    }
+
+    private static void ifft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
+            long ya, long length) {
+        for (long at = 0; at < length; at += 64) {
+            ByteVector x = load(xa + at);
+            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
+                    .intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static ByteVector product16(ByteVector v, ByteVector own0, ByteVector own1, ByteVector other0,
+            ByteVector other1) {
+        ByteVector low = v.and((byte) 0x0F);
+        ByteVector high = highNibbles(v);
+        ByteVector lowSwapped = low.rearrange(SWAP_HALVES).or(UPPER_PLUS_16);
+        ByteVector highSwapped = high.rearrange(SWAP_HALVES).or(UPPER_PLUS_16);
+        low = low.or(UPPER_PLUS_16);
+        high = high.or(UPPER_PLUS_16);
+        return low.selectFrom(own0)
+                .lanewise(VectorOperators.XOR, high.selectFrom(own1))
+                .lanewise(VectorOperators.XOR, lowSwapped.selectFrom(other0))
+                .lanewise(VectorOperators.XOR, highSwapped.selectFrom(other1));
+    }
+
+    /** 16 or 32 lanes: the low and high planes of a block loaded as separate vectors. */
+    private static void butterfly16Narrow(long table, long xa, long ya, long length, int op) {
+        ByteVector lo0 = load(table + LeopardField.lowTableAt(0));
+        ByteVector lo1 = load(table + LeopardField.lowTableAt(1));
+        ByteVector lo2 = load(table + LeopardField.lowTableAt(2));
+        ByteVector lo3 = load(table + LeopardField.lowTableAt(3));
+        ByteVector hi0 = load(table + LeopardField.highTableAt(0));
+        ByteVector hi1 = load(table + LeopardField.highTableAt(1));
+        ByteVector hi2 = load(table + LeopardField.highTableAt(2));
+        ByteVector hi3 = load(table + LeopardField.highTableAt(3));
+        for (long block = 0; block < length; block += 64) {
+            for (int plane = 0; plane < 32; plane += LANES) {
+                long xl = xa + block + plane;
+                long yl = ya + block + plane;
+                ByteVector yLow = load(yl);
+                ByteVector yHigh = load(yl + 32);
+                if (op == IFFT) {
+                    yLow = yLow.lanewise(VectorOperators.XOR, load(xl));
+                    yHigh = yHigh.lanewise(VectorOperators.XOR, load(xl + 32));
+                    yLow.intoMemorySegment(ALL, yl, ORDER);
+                    yHigh.intoMemorySegment(ALL, yl + 32, ORDER);
+                }
+                ByteVector n0 = yLow.and((byte) 0x0F);
+                ByteVector n1 = highNibbles(yLow);
+                ByteVector n2 = yHigh.and((byte) 0x0F);
+                ByteVector n3 = highNibbles(yHigh);
+                ByteVector pLow = n0.selectFrom(lo0).lanewise(VectorOperators.XOR, n1.selectFrom(lo1))
+                        .lanewise(VectorOperators.XOR, n2.selectFrom(lo2))
+                        .lanewise(VectorOperators.XOR, n3.selectFrom(lo3));
+                ByteVector pHigh = n0.selectFrom(hi0).lanewise(VectorOperators.XOR, n1.selectFrom(hi1))
+                        .lanewise(VectorOperators.XOR, n2.selectFrom(hi2))
+                        .lanewise(VectorOperators.XOR, n3.selectFrom(hi3));
+                if (op == MUL) {
+                    pLow.intoMemorySegment(ALL, xl, ORDER);
+                    pHigh.intoMemorySegment(ALL, xl + 32, ORDER);
+                    continue;
+                }
+                ByteVector xLow = load(xl).lanewise(VectorOperators.XOR, pLow);
+                ByteVector xHigh = load(xl + 32).lanewise(VectorOperators.XOR, pHigh);
+                xLow.intoMemorySegment(ALL, xl, ORDER);
+                xHigh.intoMemorySegment(ALL, xl + 32, ORDER);
+                if (op == FFT) {
+                    yLow.lanewise(VectorOperators.XOR, xLow).intoMemorySegment(ALL, yl, ORDER);
+                    yHigh.lanewise(VectorOperators.XOR, xHigh).intoMemorySegment(ALL, yl + 32, ORDER);
+                }
+            }
+        }
+    }
+
+    /** The high nibble of every byte: shift 64-bit lanes, then mask (byte shifts are emulated). */
+    private static ByteVector highNibbles(ByteVector v) {
+        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+    }
+
+    private static ByteVector load(long address) {
+        return ByteVector.fromMemorySegment(SPECIES, ALL, address, ORDER);
+    }
+
+    /** Both native and the ranges inside them: then absolute addressing is safe. */
+    private static boolean fast(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length) {
+        if (!x.isNative() || !y.isNative()) {
+            return false;
+        }
+        Objects.checkFromIndexSize(xOffset, length, x.byteSize());
+        Objects.checkFromIndexSize(yOffset, length, y.byteSize());
+        return true;
+    }
+}

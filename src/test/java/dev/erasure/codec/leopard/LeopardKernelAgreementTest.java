@@ -1,0 +1,108 @@
+package dev.erasure.codec.leopard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Property: the vector kernel computes exactly what the scalar reference computes, for every
+ * operation, random multipliers (including 0, 1 and the modulus), offsets and lengths, native and
+ * heap segments; and the scalar reference multiplies like the field's logarithm tables say.
+ */
+class LeopardKernelAgreementTest {
+
+    private static final int ROUNDS = 300;
+
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void vectorMatchesScalar_forEveryOperation(int bits) {
+        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        LeopardKernel scalar = new ScalarLeopardKernel();
+        LeopardKernel vector = new VectorLeopardKernel();
+        Random random = new Random(bits * 7919L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                int length = 64 * (1 + random.nextInt(20));
+                long xOffset = 64L * random.nextInt(4);
+                long yOffset = 64L * random.nextInt(4);
+                boolean heap = round % 10 == 9;
+                int logM = switch (round % 7) {
+                    case 0 -> 0;
+                    case 1 -> field.modulus;
+                    default -> random.nextInt(field.order);
+                };
+                MemorySegment x = randomSegment(arena, xOffset + length, random, heap);
+                MemorySegment y = randomSegment(arena, yOffset + length, random, heap);
+                int op = round % 4;
+                MemorySegment[] expected = {copy(arena, x), copy(arena, y)};
+                MemorySegment[] actual = {copy(arena, x), copy(arena, y)};
+                apply(scalar, field, op, expected[0], xOffset, expected[1], yOffset, length, logM);
+                apply(vector, field, op, actual[0], xOffset, actual[1], yOffset, length, logM);
+                assertThat(actual[0].mismatch(expected[0])).as("x after op %d, logM %d, round %d", op, logM, round)
+                        .isEqualTo(-1L);
+                assertThat(actual[1].mismatch(expected[1])).as("y after op %d, logM %d, round %d", op, logM, round)
+                        .isEqualTo(-1L);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void scalarMul_matchesLogTables(int bits) {
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        Random random = new Random(bits);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment y = randomSegment(arena, 64, random, false);
+            MemorySegment x = arena.allocate(64);
+            for (int round = 0; round < 50; round++) {
+                int logM = random.nextInt(field.order);
+                new ScalarLeopardKernel().mul(field, x, 0, y, 0, 64, logM);
+                for (int s = 0; s < (bits == 8 ? 64 : 32); s++) {
+                    int symbol = bits == 8 ? y.get(ValueLayout.JAVA_BYTE, s) & 0xFF
+                            : (y.get(ValueLayout.JAVA_BYTE, s) & 0xFF) | (y.get(ValueLayout.JAVA_BYTE, s + 32) & 0xFF) << 8;
+                    int product = bits == 8 ? x.get(ValueLayout.JAVA_BYTE, s) & 0xFF
+                            : (x.get(ValueLayout.JAVA_BYTE, s) & 0xFF) | (x.get(ValueLayout.JAVA_BYTE, s + 32) & 0xFF) << 8;
+                    assertThat(product).as("symbol %d times exp(%d)", symbol, logM)
+                            .isEqualTo(field.mulLog(symbol, logM));
+                }
+            }
+        }
+    }
+
+    private static void apply(LeopardKernel kernel, LeopardField field, int op, MemorySegment x, long xOffset,
+            MemorySegment y, long yOffset, int length, int logM) {
+        switch (op) {
+            case 0 -> kernel.xor(x, xOffset, y, yOffset, length);
+            case 1 -> kernel.mul(field, x, xOffset, y, yOffset, length, logM);
+            case 2 -> kernel.fftButterfly(field, x, xOffset, y, yOffset, length, logM);
+            default -> kernel.ifftButterfly(field, x, xOffset, y, yOffset, length, logM);
+        }
+    }
+
+    private static MemorySegment randomSegment(Arena arena, long size, Random random, boolean heap) {
+        byte[] bytes = new byte[(int) size];
+        random.nextBytes(bytes);
+        if (heap) {
+            return MemorySegment.ofArray(bytes);
+        }
+        MemorySegment segment = arena.allocate(size, 64);
+        MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return segment;
+    }
+
+    private static MemorySegment copy(Arena arena, MemorySegment segment) {
+        if (!segment.isNative()) {
+            return MemorySegment.ofArray(segment.toArray(ValueLayout.JAVA_BYTE));
+        }
+        MemorySegment copy = arena.allocate(segment.byteSize(), 64);
+        copy.copyFrom(segment);
+        return copy;
+    }
+}
