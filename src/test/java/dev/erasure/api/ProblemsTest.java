@@ -171,7 +171,7 @@ class ProblemsTest extends ApiTestBase {
     void unknownV1PathIs404ProblemJson() {
         assertProblem(object().post("/v1/encoder?k=2&m=1"), 404, "not-found",
                 "there is no endpoint /v1/encoder; the endpoints are /v1/codecs, /v1/decode, /v1/echo, /v1/encode, /v1/parity,"
-                        + " /v1/reconstruct, /v1/verify");
+                        + " /v1/reconstruct, /v1/stripes/decode, /v1/stripes/encode, /v1/stripes/reconstruct, /v1/verify");
         assertProblem(given().get("/v1/nothing/here"), 404, "not-found", "there is no endpoint /v1/nothing/here");
     }
 
