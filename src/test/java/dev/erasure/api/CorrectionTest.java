@@ -67,6 +67,29 @@ class CorrectionTest extends ApiTestBase {
     }
 
     @Test
+    void decode_everyOtherCodec_isCorrectedWhenItIsAGrsCode_elseRefusedWith400() {
+        for (String codec : List.of("zfec", "jerasure-reed-sol-van")) {
+            Stripe stripe = stripe(codec);
+            List<Part> sent = new ArrayList<>(stripe.parts());
+            sent.set(5, damaged(sent.get(5), 7, 300));
+            Response response = post("/v1/decode", sent, codec, Map.of("size", SIZE, "correct", "true"));
+            response.then().statusCode(200).header("Corrected-Shards", "5");
+            assertThat(response.asByteArray()).as(codec).isEqualTo(stripe.object());
+        }
+        // isal-rs' matrix is not a generalized Reed-Solomon code, leopard is no matrix code at all.
+        List<Part> leopardShards = new ArrayList<>();
+        for (int i = 0; i < K + M; i++) {
+            leopardShards.add(new Part(i, ShardSets.randomBytes(random, 64)));
+        }
+        Map<String, List<Part>> refused = Map.of("isal-rs", stripe("isal-rs").parts(), "leopard", leopardShards);
+        refused.forEach((codec, parts) -> post("/v1/decode", parts, codec, Map.of("size", 100, "correct", "true"))
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/correction-unsupported"))
+                .body("detail", containsString("codec " + codec)));
+    }
+
+    @Test
     void decode_cleanStripeWithCorrect_hasAnEmptyCorrectedShardsHeader() {
         Stripe stripe = stripe("rs-cauchy");
         Response response = post("/v1/decode", stripe.parts(), "rs-cauchy", Map.of("size", SIZE, "correct", "true"));
