@@ -129,8 +129,8 @@ public interface ErasureConfig {
         /**
          * Longest drain of queued and running jobs on SIGTERM, counted with {@code quarkus.shutdown.delay}
          * from the signal; requests arriving meanwhile get the contract's 503 (problem+json,
-         * {@code Retry-After}). Replaces {@code quarkus.shutdown.timeout}, which must stay unset: it
-         * installs Quarkus' own HTTP shutdown filter, whose 503s have no body and no Retry-After.
+         * {@code Retry-After}). {@code quarkus.shutdown.timeout} takes the same value, so Quarkus' HTTP
+         * shutdown waits as long for running requests.
          * Defaults to {@code 30s}.
          */
         @WithDefault("30s")

@@ -28,9 +28,8 @@ import org.jboss.logging.Logger;
  * phase, before {@code quarkus.shutdown.delay} elapses, and turns readiness DOWN (Quarkus' own
  * "Graceful Shutdown" readiness check goes DOWN in the same phase). During the delay requests are
  * still served, so load balancers can stop routing. Then {@code ShutdownEvent} runs
- * {@link ShutdownSequence} while the HTTP server still answers (Quarkus' own HTTP shutdown filter,
- * which would answer bare 503s, is not installed: {@code quarkus.shutdown.timeout} stays unset): jobs refused
- * with the contract's 503,
+ * {@link ShutdownSequence} while Quarkus' HTTP shutdown waits for running requests
+ * ({@code quarkus.shutdown.timeout} = {@code erasure.shutdown.timeout}): jobs refused with the contract's 503,
  * drained until {@code quarkus.shutdown.delay + erasure.shutdown.timeout} after the first signal,
  * workers stopped, pool closed, leaks logged.
  */
@@ -46,12 +45,8 @@ public class Lifecycle {
             NativeMemoryPool pool, JobService jobs, JobMetrics metrics,
             @ConfigProperty(name = "quarkus.shutdown.delay-enabled", defaultValue = "false") boolean delayEnabled,
             @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
-            ErasureConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> quarkusTimeout) {
+            ErasureConfig config) {
         this.state = state;
-        if (quarkusTimeout.isPresent()) {
-            throw new IllegalStateException("quarkus.shutdown.timeout must not be set (got " + quarkusTimeout.get()
-                    + "): it answers requests during the stop with bare 503s; use erasure.shutdown.timeout");
-        }
         Duration budget = Settings.shutdownTimeout(config.shutdown())
                 .plus(delayEnabled ? delay.orElse(Duration.ZERO) : Duration.ZERO);
         this.shutdown = ShutdownSequence.of(state, jobs, pool, budget);
