@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,15 +53,12 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
     private final int[] shardCrcs;
     private final Crc32cAppend append;
     private final MultipartParser parser;
-    private final ArrayDeque<ByteBuf> backlog = new ArrayDeque<>();
     private final long pieceBytes;
     private Slot spare;
     private Slot filling;
     private long stripes;
     private int partShard = -1;
     private long partOffset;
-    private boolean endSeen;
-    private boolean paused;
 
     /**
      * @param objectSize decode: the object's size; reconstruct: -1
@@ -98,62 +94,28 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
         return decode ? 0 : wanted.length;
     }
 
+    /** Feeds the chunk to the parser, piece by piece, while a spare slot is ready. */
     @Override
-    void beginInput() {
-        request.handler(chunk -> guarded(() -> {
-            if (!isStopped()) {
-                backlog.add(chunk.getByteBuf());
-                pump();
-            }
-        }));
-        request.endHandler(v -> guarded(() -> {
-            endSeen = true;
-            pump();
-        }));
-        request.resume();
-    }
-
-    @Override
-    void resumeInput() {
-        if (paused) {
-            pump();
-        }
-    }
-
-    /** Feeds the backlog to the parser, piece by piece, while a spare slot is ready. */
-    private void pump() {
-        while (!backlog.isEmpty()) {
-            ByteBuf chunk = backlog.peek();
-            while (chunk.isReadable()) {
+    boolean consume(ByteBuf chunk) {
+        while (chunk.isReadable()) {
+            if (spare == null) {
+                spare = takeSlot();
                 if (spare == null) {
-                    spare = takeSlot();
-                    if (spare == null) {
-                        if (!paused) {
-                            paused = true;
-                            request.pause();
-                        }
-                        return;
-                    }
-                }
-                int n = (int) Math.min(chunk.readableBytes(), pieceBytes);
-                parser.feed(chunk.slice(chunk.readerIndex(), n));
-                chunk.skipBytes(n);
-                if (isStopped()) {
-                    return;
+                    return false;
                 }
             }
-            backlog.poll();
+            int n = (int) Math.min(chunk.readableBytes(), pieceBytes);
+            parser.feed(chunk.slice(chunk.readerIndex(), n));
+            chunk.skipBytes(n);
+            if (isStopped()) {
+                return true; // a part failed the stream: leave the rest unread
+            }
         }
-        if (paused) {
-            paused = false;
-            request.resume();
-        }
-        if (endSeen && !isInputDone()) {
-            endOfBody();
-        }
+        return true;
     }
 
-    private void endOfBody() {
+    @Override
+    void endOfInput() {
         parser.finish();
         if (filling != null) {
             completeFilling();

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 import java.util.stream.IntStream;
 
 /**
@@ -31,15 +30,12 @@ final class EncodeStream extends StripeStream {
     private final int[] allShards;
     private final int[] shardCrcs;
     private final Crc32cAppend append;
-    /** Chunks received and not yet consumed (the input is paused while this is not empty). */
-    private final ArrayDeque<ByteBuf> backlog = new ArrayDeque<>();
     private Slot filling;
     private long filled;
     private long received;
     private long stripes;
-    private long declared = -1;
-    private boolean endSeen;
-    private boolean paused;
+    /** The declared Content-Length, or -1 (chunked). */
+    private final long declared;
 
     EncodeStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
             StreamSettings settings, StreamParams params, java.time.Duration queueWait) {
@@ -48,6 +44,8 @@ final class EncodeStream extends StripeStream {
         this.allShards = IntStream.range(0, shape.totalShards()).toArray();
         this.shardCrcs = new int[shape.totalShards()];
         this.append = new Crc32cAppend(cell);
+        String length = request.getHeader("Content-Length");
+        this.declared = length == null ? -1 : Long.parseLong(length.trim());
     }
 
     /** Checks Content-Type and Content-Length before anything is allocated. */
@@ -89,59 +87,16 @@ final class EncodeStream extends StripeStream {
     }
 
     @Override
-    void beginInput() {
-        String length = request.getHeader("Content-Length");
-        declared = length == null ? -1 : Long.parseLong(length.trim());
-        request.handler(chunk -> guarded(() -> chunk(chunk)));
-        request.endHandler(v -> guarded(() -> {
-            endSeen = true;
-            pump();
-        }));
-        request.resume();
-    }
-
-    private void chunk(Buffer chunk) {
-        if (isStopped()) {
-            return;
-        }
+    void arrived(Buffer chunk) {
         received += chunk.length();
         if (received > maxObject) {
             throw tooLarge(received, maxObject);
         }
-        backlog.add(chunk.getByteBuf());
-        pump();
-    }
-
-    @Override
-    void resumeInput() {
-        if (paused) {
-            pump();
-        }
-    }
-
-    /** Consumes the backlog into stripes; pauses the request when no slot is free. */
-    private void pump() {
-        while (!backlog.isEmpty()) {
-            if (!consume(backlog.peek())) {
-                if (!paused) {
-                    paused = true;
-                    request.pause();
-                }
-                return;
-            }
-            backlog.poll();
-        }
-        if (paused) {
-            paused = false;
-            request.resume();
-        }
-        if (endSeen && !isInputDone()) {
-            endOfObject();
-        }
     }
 
     /** Copies the chunk into stripes; false when it stopped for want of a slot (the chunk keeps its position). */
-    private boolean consume(ByteBuf chunk) {
+    @Override
+    boolean consume(ByteBuf chunk) {
         long stripeBytes = (long) cell * shape.dataShards();
         while (chunk.isReadable()) {
             if (filling == null) {
@@ -166,7 +121,8 @@ final class EncodeStream extends StripeStream {
         return true;
     }
 
-    private void endOfObject() {
+    @Override
+    void endOfInput() {
         if (received == 0) {
             throw ApiException.malformed("the object must have at least 1 byte (the body was empty)");
         }

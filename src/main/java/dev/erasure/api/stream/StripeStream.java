@@ -118,6 +118,10 @@ abstract class StripeStream {
     private boolean gone;
     private boolean firstPart = true;
     private long stripesWritten;
+    /** Chunks received and not yet consumed (the input is paused while one waits for a slot). */
+    private final ArrayDeque<ByteBuf> backlog = new ArrayDeque<>();
+    private boolean endSeen;
+    private boolean paused;
 
     StripeStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
             StreamSettings settings, StreamParams params, java.time.Duration queueWait) {
@@ -147,11 +151,22 @@ abstract class StripeStream {
         return failure;
     }
 
-    /** Sets the request's handlers and resumes it; called once the arena is open. */
-    abstract void beginInput();
+    /**
+     * Checks a chunk as it arrives, before it joins the backlog (e.g. the object's size limit); may
+     * throw to end the stream. Default: nothing.
+     */
+    void arrived(Buffer chunk) {
+    }
 
-    /** Called when a slot became free after the input was paused for want of one. */
-    abstract void resumeInput();
+    /**
+     * Consumes the chunk from its reader index into stripes. Returns false when it stopped for want
+     * of a free slot (the chunk keeps its position and the input is paused until a slot is written);
+     * true when the chunk is consumed or the stream stopped meanwhile.
+     */
+    abstract boolean consume(ByteBuf chunk);
+
+    /** The body has ended and every chunk is consumed: submit the last stripe, check, call {@link #inputDone()}. */
+    abstract void endOfInput();
 
     /** Status line is 200; sets Content-Type and the endpoint's headers (and Content-Length or chunked). */
     abstract void responseHeaders();
@@ -184,6 +199,60 @@ abstract class StripeStream {
             }
             beginInput();
         });
+    }
+
+    // ---- input ---------------------------------------------------------------------------------
+
+    /** Sets the request's handlers and resumes it; called once the arena is open. */
+    private void beginInput() {
+        request.handler(chunk -> guarded(() -> {
+            if (isStopped()) {
+                return;
+            }
+            arrived(chunk);
+            backlog.add(chunk.getByteBuf());
+            pump();
+        }));
+        request.endHandler(v -> guarded(() -> {
+            endSeen = true;
+            pump();
+        }));
+        request.resume();
+    }
+
+    /** Called when a slot became free: continues the input if it was paused for want of one. */
+    private void resumeInput() {
+        if (paused) {
+            pump();
+        }
+    }
+
+    /**
+     * Consumes the backlog; pauses the request when no slot is free (the chunk at the head keeps the
+     * rest of its bytes), resumes it once the backlog is empty, and ends the input after the body's
+     * end has been seen and consumed. Stops at once, mid-chunk, when the stream stopped.
+     */
+    private void pump() {
+        while (!backlog.isEmpty()) {
+            if (!consume(backlog.peek())) {
+                if (!paused) {
+                    paused = true;
+                    request.pause();
+                }
+                return;
+            }
+            if (isStopped()) {
+                return;
+            }
+            backlog.poll();
+        }
+        if (paused) {
+            paused = false;
+            request.resume();
+        }
+        if (endSeen && !inputDone) {
+            endOfInput();
+        }
     }
 
     // ---- slots -----------------------------------------------------------------------------------
@@ -352,10 +421,6 @@ abstract class StripeStream {
     final void inputDone() {
         inputDone = true;
         maybeFinish();
-    }
-
-    final boolean isInputDone() {
-        return inputDone;
     }
 
     private void maybeFinish() {
