@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ class StripeStreamTest {
         try (StreamClient client = new StreamClient(base.getPort())) {
             CompletableFuture<Void> writer = sendObject(client, "/v1/stripes/encode?k=4&m=2&cell=4096&codec=rs-cauchy",
                     object, size, true);
-            EncodeCheck check = readEncodeStream(client, object, size, 4096, 4, 2, CodecKind.RS_CAUCHY, 1);
+            EncodeCheck check = readEncodeStream(codecs, client, object, size, 4096, 4, 2, CodecKind.RS_CAUCHY, 1);
             writer.get(60, TimeUnit.SECONDS);
             assertThat(check.stripes).isEqualTo(4);
             assertThat(client.headers).doesNotContainKey("object-size");
@@ -130,8 +131,9 @@ class StripeStreamTest {
 
     private EncodeCheck readEncodeStream(StreamClient client, ObjectBytes object, long size, int cell, int sampleEvery)
             throws Exception {
-        return readEncodeStream(client, object, size, cell, K, M, CodecKind.RS_VANDERMONDE, sampleEvery);
+        return readEncodeStream(codecs, client, object, size, cell, K, M, CodecKind.RS_VANDERMONDE, sampleEvery);
     }
+
 
     /**
      * Reads an encode response part by part: every data cell equals its slice of the object (zero
@@ -139,8 +141,8 @@ class StripeStreamTest {
      * {@code sampleEvery}-th stripe and the last, and the final part gives the size, the stripe count
      * and the CRC-32C of each whole shard.
      */
-    private EncodeCheck readEncodeStream(StreamClient client, ObjectBytes object, long size, int cell, int k, int m,
-            CodecKind kind, int sampleEvery) throws Exception {
+    static EncodeCheck readEncodeStream(CodeCache codecs, StreamClient client, ObjectBytes object, long size, int cell,
+            int k, int m, CodecKind kind, int sampleEvery) throws Exception {
         client.readHead();
         assertThat(client.status).isEqualTo(200);
         assertThat(client.headers.get("content-type")).startsWith("multipart/mixed; boundary=");
@@ -176,7 +178,7 @@ class StripeStreamTest {
                 }
             }
             if (s % sampleEvery == 0 || s == stripes - 1) {
-                assertParity(kind, k, m, cells, cell, s);
+                assertParity(codecs, kind, k, m, cells, cell, s);
             }
         }
         Map<String, String> last = parts.next();
@@ -194,7 +196,7 @@ class StripeStreamTest {
         return new EncodeCheck(stripes);
     }
 
-    private void assertParity(CodecKind kind, int k, int m, byte[][] cells, int cell, long stripe) {
+    private static void assertParity(CodeCache codecs, CodecKind kind, int k, int m, byte[][] cells, int cell, long stripe) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment[] shards = new MemorySegment[k + m];
             for (int i = 0; i < k + m; i++) {
@@ -213,7 +215,7 @@ class StripeStreamTest {
     }
 
     /** Sends the object as the request body from another thread (Content-Length or chunked). */
-    private static CompletableFuture<Void> sendObject(StreamClient client, String target, ObjectBytes object, long size,
+    static CompletableFuture<Void> sendObject(StreamClient client, String target, ObjectBytes object, long size,
             boolean chunked) throws IOException {
         client.send("POST " + target + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n"
                 + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + size + "\r\n") + "\r\n");
@@ -418,19 +420,7 @@ class StripeStreamTest {
         try (Sampler sampler = new Sampler(pool)) {
             client.send("POST /v1/stripes/encode?k=" + K + "&m=" + M + "&cell=" + cell + " HTTP/1.1\r\nHost: test\r\n"
                     + "Content-Type: application/octet-stream\r\nContent-Length: " + size + "\r\n\r\n");
-            ObjectBytes object = new ObjectBytes(3);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                byte[] buffer = new byte[64 * 1024];
-                try {
-                    while (sent.get() < size) {
-                        object.fill(sent.get(), buffer, 0, buffer.length);
-                        client.out.write(buffer);
-                        sent.addAndGet(buffer.length);
-                    }
-                } catch (IOException e) {
-                    // the socket is closed at the end of the test
-                }
-            });
+            CompletableFuture<IOException> writer = sendUntilCut(client, new ObjectBytes(3), size, sent);
             long last = -1;
             int still = 0;
             for (int i = 0; i < 600 && still < 10; i++) { // until the count stops moving for 2 s (at most 2 min)
@@ -444,10 +434,35 @@ class StripeStreamTest {
             sampler.close();
             assertThat(sampler.max.get()).as("native bytes in use (bound %d)", bound).isLessThanOrEqualTo(bound);
             client.close();
-            writer.join(30_000);
+            writer.get(30, TimeUnit.SECONDS); // the socket is closed: the writer has stopped
         } finally {
             client.close();
         }
+    }
+
+    /**
+     * Writes the object's bytes (a body of {@code size} bytes, its head already sent) from a virtual
+     * thread, counting them in {@code sent}; completes with the IOException that stopped it (the
+     * connection was closed) or null when the whole body was written.
+     */
+    static CompletableFuture<IOException> sendUntilCut(StreamClient client, ObjectBytes object, long size,
+            AtomicLong sent) {
+        CompletableFuture<IOException> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                while (sent.get() < size) {
+                    int n = (int) Math.min(buffer.length, size - sent.get());
+                    object.fill(sent.get(), buffer, 0, n);
+                    client.out.write(buffer, 0, n);
+                    sent.addAndGet(n);
+                }
+                result.complete(null);
+            } catch (IOException e) {
+                result.complete(e);
+            }
+        });
+        return result;
     }
 
     /**
@@ -498,6 +513,189 @@ class StripeStreamTest {
             assertThat(parts.next()).as("closing delimiter after the problem").isNull();
             assertThatThrownBy(() -> client.body().read()).as("the chunked body is never ended")
                     .isInstanceOf(EOFException.class);
+        }
+    }
+
+    // ---- failures and disconnects mid-stream, decode and reconstruct ------------------------------
+
+    /** The shape of the mid-stream cases: 3 stripes of k = 4, m = 2 cells of 4 KiB (the last partial). */
+    private static final int MK = 4;
+    private static final int MM = 2;
+    private static final int MCELL = 4096;
+    private static final long MSIZE = 3L * MK * MCELL - 100;
+
+    /** A decode or reconstruct request whose response has started: stripe 0 was answered. */
+    private record Started(StreamClient client, String boundary, byte[][][] cells, StreamClient.Parts parts) {
+    }
+
+    /**
+     * Opens {@code /v1/stripes/decode} (want == null) or {@code /v1/stripes/reconstruct?want=...}
+     * for the object of seed 11, sends stripe 0 whole (with CRCs) and the first cell of stripe 1
+     * (which completes stripe 0), and reads stripe 0's answer: the object's first k * cell bytes, or
+     * the part of the first wanted shard (checked).
+     */
+    private Started startCellStream(String want) throws Exception {
+        byte[][][] cells = encodeInMemory(new ObjectBytes(11), MSIZE, MK, MM, MCELL);
+        String boundary = "cells-midway";
+        StreamClient client = new StreamClient(base.getPort());
+        String query = "k=" + MK + "&m=" + MM + "&cell=" + MCELL
+                + (want == null ? "&size=" + MSIZE : "&want=" + want);
+        client.send("POST /v1/stripes/" + (want == null ? "decode" : "reconstruct") + "?" + query + " HTTP/1.1\r\n"
+                + "Host: test\r\nContent-Type: multipart/mixed; boundary=" + boundary
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < MK + MM; i++) {
+            sendCell(client, boundary, 0, i, crc(cells[0][i]), cells[0][i]);
+        }
+        sendCell(client, boundary, 1, 0, crc(cells[1][0]), cells[1][0]);
+        client.readHead();
+        assertThat(client.status).isEqualTo(200);
+        if (want == null) {
+            byte[] first = new byte[MK * MCELL];
+            StreamClient.readFully(client.body(), first, 0, first.length);
+            byte[] expected = new byte[first.length];
+            new ObjectBytes(11).fill(0, expected, 0, expected.length);
+            assertThat(first).as("stripe 0 of the decoded object").isEqualTo(expected);
+            return new Started(client, boundary, cells, null);
+        }
+        StreamClient.Parts parts = new StreamClient.Parts(client.body(), client.boundary());
+        int first = Integer.parseInt(want.split(",")[0]);
+        assertThat(parts.next()).containsEntry("stripe-index", "0").containsEntry("shard-index", Integer.toString(first));
+        byte[] body = new byte[MCELL];
+        parts.body(body, MCELL);
+        assertThat(body).isEqualTo(cells[0][first]);
+        return new Started(client, boundary, cells, parts);
+    }
+
+    /** One part of a cells body, as two chunks (headers, then the body), flushed. */
+    private static void sendCell(StreamClient client, String boundary, long stripe, int shard, String crc, byte[] body)
+            throws IOException {
+        byte[] head = ("\r\n--" + boundary + "\r\nStripe-Index: " + stripe + "\r\nShard-Index: " + shard + "\r\n"
+                + (crc == null ? "" : "Shard-CRC32C: " + crc + "\r\n") + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        client.chunk(head, 0, head.length);
+        client.chunk(body, 0, body.length);
+        client.out.flush();
+    }
+
+    private static String crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static byte[] flipped(byte[] cell) {
+        byte[] copy = cell.clone();
+        copy[copy.length / 3] ^= 0x21;
+        return copy;
+    }
+
+    /** What a case sends of stripe 1 after its cell 0. */
+    private interface Stripe1 {
+        void send(Started stream) throws IOException;
+    }
+
+    /**
+     * A way for stripe 1 to fail. When {@code completed}, stripe 1 is only complete (and fails)
+     * when the next stripe's first part arrives: then the head of stripe 2's cell 0 is sent, and
+     * nothing after it, so the service never has unread bytes when it closes the connection.
+     */
+    private record Failure(String name, Stripe1 stripe1, boolean completed, int status, String type,
+            String... details) {
+    }
+
+    private static final List<Failure> FAILURES = List.of(
+            new Failure("3 cells, k = 4 (found on the event loop)", stream -> {
+                for (int i = 1; i <= 2; i++) {
+                    sendCell(stream.client, stream.boundary, 1, i, crc(stream.cells[1][i]), stream.cells[1][i]);
+                }
+            }, true, 422, "/problems/too-few-shards", "stripe 1 has 3 cells"),
+            new Failure("5 cells, 2 of them CRC-broken: 3 usable (found on the worker)", stream -> {
+                for (int i = 1; i <= 4; i++) {
+                    byte[] cell = stream.cells[1][i];
+                    sendCell(stream.client, stream.boundary, 1, i, crc(cell), i == 2 || i == 3 ? flipped(cell) : cell);
+                }
+            }, true, 422, "/problems/too-few-shards", "stripe 1: ", "Shard-CRC32C did not match"),
+            new Failure("a cell one byte longer than cell", stream -> sendCell(stream.client, stream.boundary, 1, 1,
+                    null, Arrays.copyOf(stream.cells[1][1], MCELL + 1)),
+                    false, 400, "/problems/invalid-shard-set", "stripe 1, shard 1", "longer than cell"),
+            new Failure("a part without Shard-Index", stream -> sendHead(stream.client, stream.boundary,
+                    "Stripe-Index: 1\r\n"), false, 400, "/problems/invalid-shard-set", "no Shard-Index header"));
+
+    /** The delimiter and headers of a part (no body), flushed. */
+    private static void sendHead(StreamClient client, String boundary, String headers) throws IOException {
+        byte[] head = ("\r\n--" + boundary + "\r\n" + headers + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        client.chunk(head, 0, head.length);
+        client.out.flush();
+    }
+
+    /** Sends stripe 1 of the failure, and the head of stripe 2's first part if that is what completes it. */
+    private static void sendFailingStripe(Started stream, Failure failure) throws IOException {
+        failure.stripe1.send(stream);
+        if (failure.completed) {
+            sendHead(stream.client, stream.boundary, "Stripe-Index: 2\r\nShard-Index: 0\r\n");
+        }
+    }
+
+    /**
+     * Reconstruct: a stripe s > 0 that fails (too few cells, too many CRC-broken cells, a malformed
+     * part) ends the response with an application/problem+json part naming the failure, then the
+     * closing delimiter, and the chunked body is never ended: the connection is closed (a reset
+     * counts too), so no client can take the response for a whole one. Shard 5 is wanted: no case
+     * sends it for stripe 1, so the CRC-broken cells matter (a wanted shard that arrived intact is
+     * answered without any rebuilding).
+     */
+    @Test
+    void reconstruct_failureMidStream_endsWithAProblemPart_forEachKindOfFailure() throws Exception {
+        for (Failure failure : FAILURES) {
+            Started stream = startCellStream("5");
+            try (StreamClient client = stream.client) {
+                sendFailingStripe(stream, failure);
+                Map<String, String> part = stream.parts.next();
+                assertThat(part).as(failure.name).containsEntry("content-type", "application/problem+json");
+                JsonObject json = new JsonObject(stream.parts.text());
+                assertThat(json.getInteger("status")).as(failure.name).isEqualTo(failure.status);
+                assertThat(json.getString("type")).as(failure.name).endsWith(failure.type);
+                assertThat(json.getString("detail")).as(failure.name).contains(failure.details);
+                assertThat(stream.parts.next()).as("closing delimiter after the problem (%s)", failure.name).isNull();
+                assertThatThrownBy(() -> client.body().read()).as("the chunked body is never ended (%s)", failure.name)
+                        .isInstanceOf(IOException.class);
+            }
+            nothingHeld();
+        }
+    }
+
+    /**
+     * Decode answers the raw object with Content-Length, so there is no part to carry the problem:
+     * a stripe s > 0 that fails (too few cells, more than m unusable with CRC-broken ones, a
+     * malformed part) closes the connection after stripe 0's bytes, short of Content-Length.
+     */
+    @Test
+    void decode_failureMidStream_cutsTheObjectShortOfContentLength() throws Exception {
+        for (Failure failure : FAILURES) {
+            Started stream = startCellStream(null);
+            try (StreamClient client = stream.client) {
+                assertThat(client.headers).containsEntry("content-length", Long.toString(MSIZE));
+                sendFailingStripe(stream, failure);
+                byte[] rest = new byte[(int) (MSIZE - MK * MCELL)];
+                assertThatThrownBy(() -> StreamClient.readFully(client.body(), rest, 0, rest.length))
+                        .as("the object is cut short (%s)", failure.name).isInstanceOf(IOException.class);
+            }
+            nothingHeld();
+        }
+    }
+
+    /**
+     * A client that disconnects from a decode or reconstruct stream whose response has started (its
+     * stripes hold native memory then) gets everything freed ({@link #nothingHeld}).
+     */
+    @Test
+    void disconnectMidStream_decodeAndReconstruct_freeEverything() throws Exception {
+        for (String want : new String[] {null, "0,5"}) {
+            Started stream = startCellStream(want);
+            assertThat(pool.bytesInUse()).as("native bytes held by the open stream").isPositive();
+            sendCell(stream.client, stream.boundary, 1, 1, null, stream.cells[1][1]);
+            stream.client.close();
+            nothingHeld();
         }
     }
 
