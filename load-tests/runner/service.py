@@ -26,6 +26,28 @@ def http(method, url, body=None, headers=None, timeout=30):
         return error.code, error.headers, error.read()
 
 
+def rss_bytes(pid):
+    """Resident set size of process `pid` (from /proc), or None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+class RunningService:
+    """A service this runner did not start, known by its JVM's pid: only its RSS is read."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def rss_bytes(self):
+        return rss_bytes(self.pid)
+
+
 class Service:
     """The service started with bin/run on a free port (bin/run builds the jar when it is stale),
     or, given `jar`, that packaged quarkus-run.jar started with the same JVM flags as bin/run."""
@@ -67,14 +89,7 @@ class Service:
 
     def rss_bytes(self):
         """Resident set size of the JVM (bin/run execs java, so the pid is the JVM's), or None."""
-        try:
-            with open(f"/proc/{self.process.pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) * 1024
-        except OSError:
-            return None
-        return None
+        return rss_bytes(self.process.pid) if self.process else None
 
     def shutdown_lines(self):
         """The service log's lines about shutdown, drain and leaks (after stop())."""

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import prom  # noqa: E402
-from service import Service, http  # noqa: E402
+from service import RunningService, Service, http  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UNITS = {"": 1, "B": 1, "K": 1 << 10, "KIB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30}
@@ -121,23 +121,6 @@ class Reader:
             if not n:
                 raise EOFError("connection closed inside the body")
             left -= n
-
-
-class RunningService:
-    """A service this script did not start: only its RSS is read."""
-
-    def __init__(self, pid):
-        self.pid = pid
-
-    def rss_bytes(self):
-        try:
-            with open(f"/proc/{self.pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) * 1024
-        except OSError:
-            return None
-        return None
 
 
 def connect(url):

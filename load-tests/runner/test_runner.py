@@ -10,6 +10,7 @@ import unittest
 import peer
 import prom
 import report
+import service
 import shardsets
 import wrkparse
 
@@ -273,6 +274,18 @@ class GoPeerTest(unittest.TestCase):
         self.assertEqual(len(found), 2)
         self.assertIn("Shard-Size: 1 vs 2", found)
         self.assertIn("part 1/1 differs", found[1])
+
+
+
+class RssTest(unittest.TestCase):
+    """The RSS reading shared by the runner's Service and stream_bench.py's --pid."""
+
+    def test_reads_this_process_rss_and_none_for_a_process_that_does_not_exist(self):
+        rss = service.RunningService(os.getpid()).rss_bytes()
+        self.assertIsNotNone(rss)
+        self.assertGreater(rss, 1 << 20)
+        self.assertEqual(rss % 1024, 0)
+        self.assertIsNone(service.rss_bytes(2 ** 22 + 1))  # above Linux's largest pid
 
 
 if __name__ == "__main__":
