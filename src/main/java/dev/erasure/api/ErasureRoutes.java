@@ -60,11 +60,16 @@ public class ErasureRoutes {
         router.route("/v1/*").last().handler(route(exchange -> unmatched(router, exchange)));
     }
 
-    /** Runs an endpoint on a new exchange; whatever it throws becomes the problem answer. */
+    /**
+     * Runs an endpoint on a new exchange once admitted (while the service stops, a request arriving
+     * after admission closed is answered 503); whatever it throws becomes the problem answer.
+     */
     private Handler<RoutingContext> route(Consumer<Exchange> endpoint) {
         return routing -> {
             Exchange exchange = new Exchange(routing, problems, limits);
-            exchange.guarded(() -> endpoint.accept(exchange));
+            if (exchange.admit(jobs.admission())) {
+                exchange.guarded(() -> endpoint.accept(exchange));
+            }
         };
     }
 

@@ -2,10 +2,12 @@ package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.Admission;
 import dev.erasure.job.Operation;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +32,8 @@ final class Exchange {
 
     /** Longest wait, after an early answer, for a client still sending to stop before the connection is closed. */
     static final long LINGER_MILLIS = 1000;
+    /** After an abort at the drain deadline, how long a response still being written may take before the close. */
+    static final long ABORT_CLOSE_MILLIS = 1000;
 
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -45,6 +49,8 @@ final class Exchange {
     private boolean lingering;
     private long bodyBytes;
     private BodyWatch.Entry watch;
+    /** The request's admission while the service stops; null until admitted (and for a refused request). */
+    private Admission.Ticket ticket;
 
     Exchange(RoutingContext routing, ProblemMapper problems, ApiLimits limits) {
         this.request = routing.request();
@@ -55,6 +61,45 @@ final class Exchange {
         response.closeHandler(v -> connectionClosed());
         response.exceptionHandler(this::requestFailed);
         request.exceptionHandler(this::requestFailed);
+    }
+
+    /**
+     * Takes a ticket from {@code admission}: true if the request may run. Refused (admission closed:
+     * the service is stopping), the request is answered 503 {@code /problems/shutting-down} with
+     * {@code Connection: close} and false returned. An admitted request gives its ticket back when
+     * its response is written or its connection closes; if the drain deadline passes first, it is
+     * aborted ({@link #abort()}).
+     */
+    boolean admit(Admission admission) {
+        ticket = admission.enter();
+        if (ticket == null) {
+            response.putHeader("Connection", "close");
+            fail(new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down"));
+            return false;
+        }
+        ticket.onAbort(() -> context.runOnContext(v -> abort()));
+        return true;
+    }
+
+    /**
+     * The drain deadline passed: the job is cancelled, a request not yet answering gets 503
+     * shutting-down, and a response still being written after {@link #ABORT_CLOSE_MILLIS} is cut off.
+     */
+    private void abort() {
+        if (gone) {
+            return;
+        }
+        cancelJob();
+        if (!responding) {
+            response.putHeader("Connection", "close");
+            fail(new ApiException(ApiException.Kind.SHUTTING_DOWN,
+                    "the service is shutting down and the request did not finish within the shutdown timeout"));
+        }
+        context.owner().setTimer(ABORT_CLOSE_MILLIS, id -> {
+            if (!gone) {
+                request.connection().close();
+            }
+        });
     }
 
     /** The operation of the route, for the metrics of refusals and cancellations; null for echo. */
@@ -254,8 +299,9 @@ final class Exchange {
             });
             request.resume();
         }
+        Future<Void> ended = finish(Buffer.buffer(problem.toJson()));
         boolean closeAfter = early || "close".equals(response.headers().get("Connection"));
-        end(Buffer.buffer(problem.toJson())).onComplete(ar -> {
+        ended.onComplete(ar -> {
             if (!closeAfter) {
                 return;
             }
@@ -293,9 +339,24 @@ final class Exchange {
         return false;
     }
 
-    /** Ends the response with {@code last}; the arena reference is released when the write completes or fails. */
-    io.vertx.core.Future<Void> end(Buffer last) {
+    /**
+     * Ends the response with {@code last}; the arena reference and the admission ticket are released
+     * when the write completes or fails. While the service stops, the answer says
+     * {@code Connection: close} and the connection is closed once it is written.
+     */
+    Future<Void> end(Buffer last) {
+        Future<Void> ended = finish(last);
+        if ("close".equals(response.headers().get("Connection"))) {
+            ended.onComplete(ar -> request.connection().close());
+        }
+        return ended;
+    }
+
+    private Future<Void> finish(Buffer last) {
         responding = true;
+        if (ticket != null && ticket.stopping()) {
+            response.putHeader("Connection", "close");
+        }
         return response.end(last).onComplete(ar -> releaseArena());
     }
 
@@ -344,9 +405,13 @@ final class Exchange {
         }
     }
 
+    /** Gives back the arena (once) and the admission ticket: the request is done. */
     private void releaseArena() {
         if (arena != null && released.compareAndSet(false, true)) {
             arena.release();
+        }
+        if (ticket != null) {
+            ticket.release();
         }
     }
 }

@@ -61,6 +61,7 @@ public final class JobService implements AutoCloseable {
 
     private final CodeCache codecs;
     private final JobExecutor executor;
+    private final Admission admission = new Admission();
 
     /** Starts the worker threads ({@link JobSettings#effectiveWorkers()}) and the deadline timer. */
     public JobService(JobSettings settings, CodeCache codecs, JobListener listener) {
@@ -146,13 +147,26 @@ public final class JobService implements AutoCloseable {
         return executor.busyWorkers();
     }
 
+    /**
+     * The admission of requests: the HTTP side takes a ticket per request and answers 503 when
+     * none is given; the shutdown closes it, waits for the tickets and aborts what is left at the
+     * drain deadline. Jobs are accepted from ticket holders until {@link #beginShutdown()}.
+     */
+    public Admission admission() {
+        return admission;
+    }
+
     /** False once {@link #beginShutdown()} was called. */
     public boolean isAccepting() {
         return executor.isAccepting();
     }
 
-    /** Refuses new jobs from now on (they get JobRejectedException SHUTTING_DOWN). Idempotent. */
+    /**
+     * Refuses new jobs from now on (they get JobRejectedException SHUTTING_DOWN) and closes
+     * admission. Idempotent.
+     */
     public void beginShutdown() {
+        admission.close();
         executor.beginShutdown();
     }
 

@@ -5,6 +5,7 @@ import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,14 +25,18 @@ import org.jboss.logging.Logger;
  * unusable forced kernel stops the start with its message; the kernel is logged; the gauges are
  * bound; Mutiny's dropped exceptions go to the log.
  *
- * <p>Stop, in Quarkus 3.30 order: {@code ShutdownDelayInitiatedEvent} is fired in the pre-shutdown
- * phase, before {@code quarkus.shutdown.delay} elapses, and turns readiness DOWN (Quarkus' own
- * "Graceful Shutdown" readiness check goes DOWN in the same phase). During the delay requests are
- * still served, so load balancers can stop routing. Then {@code ShutdownEvent} runs
- * {@link ShutdownSequence} while Quarkus' HTTP shutdown waits for running requests
- * ({@code quarkus.shutdown.timeout} = {@code erasure.shutdown.timeout}): jobs refused with the contract's 503,
- * drained until {@code quarkus.shutdown.delay + erasure.shutdown.timeout} after the first signal,
- * workers stopped, pool closed, leaks logged.
+ * <p>Stop, in Quarkus 3.30 order. {@code ShutdownDelayInitiatedEvent} is fired synchronously in
+ * Quarkus' pre-shutdown phase, which waits for its observers without a time limit and comes before
+ * Quarkus' own delay and before anything closes the HTTP server. Its observer runs the request side
+ * of {@link ShutdownSequence} there and blocks: readiness DOWN (Quarkus' own "Graceful Shutdown"
+ * readiness check goes DOWN in the same phase), requests served normally for
+ * {@code quarkus.shutdown.delay}, then admission closed (503 problem+json with Retry-After), admitted
+ * requests and their jobs given until {@code quarkus.shutdown.delay + erasure.shutdown.timeout} after
+ * the signal, then aborted. Only then does Quarkus sleep its delay (late requests still get the 503
+ * problem) and stop the application; {@code ShutdownEvent} runs the rest of the sequence: jobs
+ * refused and drained, workers stopped, pool closed, leaks logged. {@code quarkus.shutdown.timeout}
+ * stays unset: its HTTP filter would answer requests arriving after the delay with a bare 503, and
+ * the admission already waits for every admitted request (docs/api.md, "Shutdown").
  */
 @Singleton
 public class Lifecycle {
@@ -47,9 +52,10 @@ public class Lifecycle {
             @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
             ErasureConfig config) {
         this.state = state;
-        Duration budget = Settings.shutdownTimeout(config.shutdown())
-                .plus(delayEnabled ? delay.orElse(Duration.ZERO) : Duration.ZERO);
-        this.shutdown = ShutdownSequence.of(state, jobs, pool, budget);
+        // Quarkus ignores the delay in dev mode; so does the request drain.
+        boolean delayed = delayEnabled && LaunchMode.current() != LaunchMode.DEVELOPMENT;
+        Duration served = delayed ? delay.filter(d -> !d.isNegative()).orElse(Duration.ZERO) : Duration.ZERO;
+        this.shutdown = ShutdownSequence.of(state, jobs, pool, served, Settings.shutdownTimeout(config.shutdown()));
         metrics.bindEngine(jobs, pool, kernel.kernel().name(), jobSettings.effectiveWorkers());
         state.markStarted(kernel.kernel().name());
         LOG.debugf("HTTP limits: %s", apiLimits);
@@ -61,8 +67,9 @@ public class Lifecycle {
         LOG.infof("Erasure Service ready on kernel %s", state.kernel());
     }
 
+    /** Blocks Quarkus' pre-shutdown phase until the admitted requests are done or aborted. */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        shutdown.readinessDown();
+        shutdown.drainRequests();
     }
 
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {

@@ -9,6 +9,7 @@ import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.codec.CodeCache;
 import dev.erasure.codec.select.KernelSelector;
+import dev.erasure.job.Admission;
 import dev.erasure.job.JobListener;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobService;
@@ -37,7 +38,7 @@ class ShutdownSequenceEngineTest {
     private final NativeMemoryPool pool = new NativeMemoryPool(64L << 20, false);
     private final JobService jobs = new JobService(new JobSettings(2, 32, Duration.ofSeconds(30), 1),
             new CodeCache(KernelSelector.select("scalar").kernel(), 4), JobListener.NONE);
-    private final ShutdownSequence sequence = ShutdownSequence.of(state, jobs, pool, Duration.ofSeconds(30));
+    private final ShutdownSequence sequence = ShutdownSequence.of(state, jobs, pool, Duration.ZERO, Duration.ofSeconds(30));
 
     @AfterEach
     void closeEngine() {
@@ -109,7 +110,7 @@ class ShutdownSequenceEngineTest {
         // the sequence waits for held arenas until its budget ends, so give it a short one
         ShutdownSequence.Result result;
         try (LogCapture log = LogCapture.of(ShutdownSequence.class)) {
-            result = ShutdownSequence.of(state, jobs, pool, Duration.ofMillis(300)).run();
+            result = ShutdownSequence.of(state, jobs, pool, Duration.ZERO, Duration.ofMillis(300)).run();
             assertThat(log.errors()).singleElement().asString()
                     .startsWith("Native memory leak at shutdown: 1 arenas with ")
                     .contains("-Derasure.buffer.track-allocations=true");
@@ -118,5 +119,47 @@ class ShutdownSequenceEngineTest {
         assertThat(result.leaks().arenas()).isEqualTo(1);
         assertThat(result.leaks().bytes()).isGreaterThanOrEqualTo(4096);
         assertThat(pool.bytesInUse()).isZero();
+    }
+
+    @Test
+    void anAdmittedRequest_keepsSubmittingJobsWhileTheRequestsDrain_andNewRequestsAreRefused() throws Exception {
+        state.markStarted("scalar");
+        Admission.Ticket admitted = jobs.admission().enter();
+        Thread drain = Thread.ofPlatform().start(sequence::drainRequests);
+        while (jobs.admission().isOpen()) {
+            Thread.sleep(1);
+        }
+
+        assertThat(jobs.admission().enter()).as("a request arriving after admission closed").isNull();
+        submit(1).awaitItem(Duration.ofSeconds(30)).assertCompleted();
+        submit(2).awaitItem(Duration.ofSeconds(30)).assertCompleted();
+        assertThat(drain.isAlive()).as("the drain waits for the admitted request").isTrue();
+
+        admitted.release();
+        drain.join(Duration.ofSeconds(30));
+        assertThat(drain.isAlive()).isFalse();
+        assertThat(sequence.run().leaks().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRequestStillRunningAtTheDrainDeadline_isAborted_andItsNextJobRefused() {
+        state.markStarted("scalar");
+        ShutdownSequence shortDrain = ShutdownSequence.of(state, jobs, pool, Duration.ZERO, Duration.ofMillis(200));
+        Admission.Ticket admitted = jobs.admission().enter();
+        List<UniAssertSubscriber<Void>> afterAbort = new ArrayList<>();
+        admitted.onAbort(() -> {
+            afterAbort.add(submit(3));
+            admitted.release();
+        });
+
+        shortDrain.drainRequests();
+
+        assertThat(afterAbort).singleElement().satisfies(job -> {
+            job.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(JobRejectedException.class);
+            assertThat(((JobRejectedException) job.getFailure()).reason())
+                    .isEqualTo(JobRejectedException.Reason.SHUTTING_DOWN);
+        });
+        assertThat(jobs.admission().inProgress()).isZero();
+        assertThat(shortDrain.run().leaks().isEmpty()).isTrue();
     }
 }

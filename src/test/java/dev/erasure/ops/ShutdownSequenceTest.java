@@ -12,8 +12,9 @@ import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stop order of lifetime rule 5 (docs/architecture.md), on recording fakes: readiness DOWN, stop
- * accepting, drain, stop workers, close the pool and report leaks.
+ * The stop order of lifetime rule 5 (docs/architecture.md), on recording fakes and a hand-moved
+ * clock: readiness DOWN, serve for the delay, close admission, wait for the admitted requests (abort
+ * them at the drain deadline), stop accepting jobs, drain, stop workers, close the pool and report leaks.
  */
 class ShutdownSequenceTest {
 
@@ -49,7 +50,43 @@ class ShutdownSequenceTest {
         }
     }
 
+    /** Records the request side; waits "take" the whole timeout on the fake clock when not idle. */
+    private final class RecordingRequests implements ShutdownSequence.Requests {
+        /** How many awaitIdle calls return false before one returns true. */
+        int busyWaits;
+        int inProgress = 3;
+
+        @Override
+        public void close() {
+            steps.add("closeAdmission ready=" + state.isReady());
+        }
+
+        @Override
+        public int inProgress() {
+            return inProgress;
+        }
+
+        @Override
+        public boolean awaitIdle(Duration timeout) {
+            steps.add("awaitIdle " + timeout.toMillis() + "ms");
+            if (busyWaits > 0) {
+                busyWaits--;
+                nanos += timeout.toNanos();
+                return false;
+            }
+            inProgress = 0;
+            return true;
+        }
+
+        @Override
+        public int abortAll() {
+            steps.add("abortAll");
+            return inProgress;
+        }
+    }
+
     private final RecordingJobs jobs = new RecordingJobs();
+    private final RecordingRequests requests = new RecordingRequests();
     private LeakReport leaks = new LeakReport(0, 0, List.of());
     /** Arenas the HTTP side still holds, asked before the pool closes; none by default. */
     private IntSupplier openArenas = () -> 0;
@@ -57,10 +94,13 @@ class ShutdownSequenceTest {
     private long nanos = 1_000_000_000L;
 
     private ShutdownSequence sequence() {
-        return new ShutdownSequence(state, jobs, openArenas, () -> {
+        return new ShutdownSequence(state, jobs, requests, openArenas, () -> {
             steps.add("closePool poolClosedBefore=" + state.isPoolClosed());
             return leaks;
-        }, Duration.ofSeconds(7), () -> nanos);
+        }, Duration.ofSeconds(2), Duration.ofSeconds(5), () -> nanos, duration -> {
+            steps.add("sleep " + duration.toMillis() + "ms");
+            nanos += duration.toNanos();
+        });
     }
 
     private static ServiceState started() {
@@ -70,12 +110,15 @@ class ShutdownSequenceTest {
     }
 
     @Test
-    void run_goesReadinessDownThenRefuseThenDrainThenStopWorkersThenClosePool() {
+    void run_goesReadinessDownThenServesThenClosesAdmissionThenRefusesJobsThenDrainsThenStopsWorkersThenClosesPool() {
         ShutdownSequence.Result result = sequence().run();
 
         assertThat(steps).containsExactly(
+                "sleep 2000ms",
+                "closeAdmission ready=false",
+                "awaitIdle 5000ms",
                 "beginShutdown ready=false",
-                "awaitDrained 7000ms",
+                "awaitDrained 5000ms",
                 "closeWorkers",
                 "closePool poolClosedBefore=false");
         assertThat(result.drained()).isTrue();
@@ -88,11 +131,47 @@ class ShutdownSequenceTest {
     void drain_waitsOnlyForWhatIsLeftOfTheBudgetSinceReadinessWentDown() {
         ShutdownSequence sequence = sequence();
         sequence.readinessDown();
-        nanos += Duration.ofSeconds(5).toNanos(); // the delay and the HTTP server's own wait
+        nanos += Duration.ofSeconds(5).toNanos(); // the delay and part of the timeout went by elsewhere
 
         sequence.run();
 
-        assertThat(steps).contains("awaitDrained 2000ms");
+        assertThat(steps).doesNotContain("sleep 2000ms").contains("awaitIdle 2000ms", "awaitDrained 2000ms");
+    }
+
+    @Test
+    void drainRequests_servesForTheDelayThenClosesAdmissionAndWaitsForTheAdmittedRequests() {
+        ShutdownSequence sequence = sequence();
+
+        sequence.drainRequests();
+
+        assertThat(state.isReady()).isFalse();
+        assertThat(steps).containsExactly("sleep 2000ms", "closeAdmission ready=false", "awaitIdle 5000ms");
+    }
+
+    @Test
+    void drainRequests_requestsLeftAtTheDeadline_refusesJobsThenAbortsThemThenGivesAGrace() {
+        requests.busyWaits = 2;
+        ShutdownSequence sequence = sequence();
+
+        try (LogCapture log = LogCapture.of(ShutdownSequence.class)) {
+            sequence.drainRequests();
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("3 requests were still in progress"));
+        }
+
+        assertThat(steps).containsExactly("sleep 2000ms", "closeAdmission ready=false", "awaitIdle 5000ms",
+                "beginShutdown ready=false", "abortAll", "awaitIdle " + ShutdownSequence.ABORT_GRACE.toMillis() + "ms");
+    }
+
+    @Test
+    void run_afterDrainRequests_doesNotWaitForRequestsAgain() {
+        ShutdownSequence sequence = sequence();
+        sequence.drainRequests();
+        steps.clear();
+
+        sequence.run();
+
+        assertThat(steps).containsExactly("beginShutdown ready=false", "awaitDrained 5000ms", "closeWorkers",
+                "closePool poolClosedBefore=false");
     }
 
     @Test
@@ -159,7 +238,7 @@ class ShutdownSequenceTest {
 
         assertThatThrownBy(() -> sequence().run()).hasMessage("boom");
 
-        assertThat(steps).containsExactly(
+        assertThat(steps).containsExactly("sleep 2000ms", "closeAdmission ready=false", "awaitIdle 5000ms",
                 "beginShutdown ready=false", "closeWorkers", "closePool poolClosedBefore=false");
         assertThat(state.isPoolClosed()).isTrue();
     }
@@ -172,7 +251,7 @@ class ShutdownSequenceTest {
         ShutdownSequence.Result second = sequence.run();
 
         assertThat(second).isSameAs(first);
-        assertThat(steps).hasSize(4);
+        assertThat(steps).hasSize(7);
     }
 
     @Test
@@ -197,6 +276,7 @@ class ShutdownSequenceTest {
         sequence().run();
 
         assertThat(steps).endsWith("closeWorkers", "closePool poolClosedBefore=false");
+        // the 2 s delay is slept first; the arena looks then end with the 7 s budget
         assertThat(nanos).isBetween(1_000_000_000L + 7_000_000_000L, 1_000_000_000L + 9_000_000_000L);
     }
 }

@@ -8,6 +8,7 @@ import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.MemoryBudgetExceededException;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.StripeShape;
+import dev.erasure.job.Admission;
 import dev.erasure.job.JobRejectedException;
 import dev.erasure.job.JobService;
 import dev.erasure.job.Operation;
@@ -122,6 +123,8 @@ abstract class StripeStream {
     private final ArrayDeque<ByteBuf> backlog = new ArrayDeque<>();
     private boolean endSeen;
     private boolean paused;
+    /** The request's admission while the service stops (null only in tests that build a stream directly). */
+    private Admission.Ticket ticket;
 
     StripeStream(RoutingContext routing, ProblemMapper problems, JobService jobs, NativeMemoryPool pool,
             StreamSettings settings, StreamParams params, java.time.Duration queueWait) {
@@ -181,6 +184,31 @@ abstract class StripeStream {
     abstract Buffer failureTail(Problem problem);
 
     // ---- start -----------------------------------------------------------------------------------
+
+    /** After an abort at the drain deadline, how long the failure tail may take to be written before the close. */
+    static final long ABORT_CLOSE_MILLIS = 1000;
+
+    /**
+     * The stream holds {@code ticket} until it is done: while the service stops it keeps submitting
+     * stripes until the drain deadline; then it is aborted, ending with the final problem part
+     * (503 {@code /problems/shutting-down}) and a closed connection.
+     */
+    final void admitted(Admission.Ticket ticket) {
+        this.ticket = ticket;
+        ticket.onAbort(() -> context.runOnContext(v -> {
+            fail(new ApiException(ApiException.Kind.SHUTTING_DOWN,
+                    "the service is shutting down and the stream did not finish within the shutdown timeout"));
+            context.owner().setTimer(ABORT_CLOSE_MILLIS, id -> {
+                if (!gone) {
+                    request.connection().close();
+                }
+            });
+        }));
+    }
+
+    private boolean stopping() {
+        return ticket != null && ticket.stopping();
+    }
 
     /** Opens the arena and the part-header area, then starts reading. Failures become problem answers. */
     final void start() {
@@ -432,7 +460,12 @@ abstract class StripeStream {
             startResponse();
         }
         Buffer last = closing();
-        (last == null ? response.end() : response.end(last)).onComplete(ar -> releaseArena());
+        (last == null ? response.end() : response.end(last)).onComplete(ar -> {
+            releaseArena();
+            if (stopping()) {
+                request.connection().close(); // the service is stopping: no keep-alive
+            }
+        });
     }
 
     private void startResponse() {
@@ -442,6 +475,9 @@ abstract class StripeStream {
                 .putHeader("Data-Shards", Integer.toString(shape.dataShards()))
                 .putHeader("Parity-Shards", Integer.toString(shape.parityShards()))
                 .putHeader("Cell-Size", Integer.toString(cell));
+        if (stopping()) {
+            response.putHeader("Connection", "close");
+        }
         responseHeaders();
     }
 
@@ -580,9 +616,13 @@ abstract class StripeStream {
         request.connection().close();
     }
 
+    /** Gives back the arena (once) and the admission ticket: the stream is done. */
     private void releaseArena() {
         if (arena != null && released.compareAndSet(false, true)) {
             arena.release();
+        }
+        if (ticket != null) {
+            ticket.release();
         }
     }
 }

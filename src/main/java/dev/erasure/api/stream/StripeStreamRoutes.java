@@ -7,8 +7,10 @@ import dev.erasure.api.Problem;
 import dev.erasure.api.ProblemMapper;
 import dev.erasure.api.QueryParams;
 import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.job.Admission;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
+import dev.erasure.job.Operation;
 import java.time.Duration;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Handler;
@@ -56,20 +58,31 @@ public class StripeStreamRoutes {
     }
 
     void init(@Observes Router router) {
-        router.post("/v1/stripes/encode").handler(route(this::encode));
-        router.post("/v1/stripes/decode").handler(route(this::decode));
-        router.post("/v1/stripes/reconstruct").handler(route(this::reconstruct));
+        router.post("/v1/stripes/encode").handler(route(Operation.ENCODE, this::encode));
+        router.post("/v1/stripes/decode").handler(route(Operation.DECODE, this::decode));
+        router.post("/v1/stripes/reconstruct").handler(route(Operation.RECONSTRUCT, this::reconstruct));
     }
 
-    private Handler<RoutingContext> route(Function<RoutingContext, StripeStream> prepare) {
+    /**
+     * Admits the request (after admission closed, while the service stops: 503 shutting-down), checks
+     * it and starts the stream, which gives the admission ticket back when it is done.
+     */
+    private Handler<RoutingContext> route(Operation op, Function<RoutingContext, StripeStream> prepare) {
         return routing -> {
+            Admission.Ticket ticket = jobs.admission().enter();
+            if (ticket == null) {
+                refuse(routing, op, new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down"));
+                return;
+            }
             StripeStream stream;
             try {
                 stream = prepare.apply(routing);
             } catch (RuntimeException e) {
-                refuse(routing, e);
+                ticket.release();
+                refuse(routing, op, e);
                 return;
             }
+            stream.admitted(ticket);
             stream.start();
         };
     }
@@ -110,7 +123,7 @@ public class StripeStreamRoutes {
      * A refusal before anything was read or allocated: the problem answer, then the connection is
      * closed (the body, of any size, is not read).
      */
-    private void refuse(RoutingContext routing, RuntimeException failure) {
-        StripeStream.answer(routing.request(), routing.response(), problems.map(failure), () -> { });
+    private void refuse(RoutingContext routing, Operation op, RuntimeException failure) {
+        StripeStream.answer(routing.request(), routing.response(), problems.map(failure, op), () -> { });
     }
 }
