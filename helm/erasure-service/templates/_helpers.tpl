@@ -82,9 +82,10 @@ the fix. Included once by the Deployment.
 */}}
 {{- define "erasure-service.validate" -}}
 {{- $v := .Values }}
-{{- $drain := add $v.preStopSleepSeconds $v.config.shutdown.delaySeconds $v.config.shutdown.timeoutSeconds }}
+{{- /* The stop serves for the delay, drains for the timeout, gives aborted requests 2 s, then Quarkus sleeps the delay again (docs/operations.md, "Shutdown"). */}}
+{{- $drain := add $v.preStopSleepSeconds (mul 2 $v.config.shutdown.delaySeconds) $v.config.shutdown.timeoutSeconds 2 }}
 {{- if le (int $v.terminationGracePeriodSeconds) (int $drain) }}
-{{- fail (printf "terminationGracePeriodSeconds (%d) must exceed preStopSleepSeconds + config.shutdown.delaySeconds + config.shutdown.timeoutSeconds (%d + %d + %d = %d), or Kubernetes kills the pod while it drains" (int $v.terminationGracePeriodSeconds) (int $v.preStopSleepSeconds) (int $v.config.shutdown.delaySeconds) (int $v.config.shutdown.timeoutSeconds) (int $drain)) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must exceed preStopSleepSeconds + 2 x config.shutdown.delaySeconds + config.shutdown.timeoutSeconds + 2 (%d + 2 x %d + %d + 2 = %d), or Kubernetes kills the pod while it drains" (int $v.terminationGracePeriodSeconds) (int $v.preStopSleepSeconds) (int $v.config.shutdown.delaySeconds) (int $v.config.shutdown.timeoutSeconds) (int $drain)) }}
 {{- end }}
 {{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
 {{- fail (printf "autoscaling.minReplicas (%d) must be <= autoscaling.maxReplicas (%d)" (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}

@@ -133,9 +133,9 @@ class HelmChartValuesTest {
 
     @Test
     void refusesAGracePeriodThatEndsBeforeTheDrain() {
-        assertRenderFails(Map.of("terminationGracePeriodSeconds", 37),
-                "terminationGracePeriodSeconds (37) must exceed preStopSleepSeconds + config.shutdown.delaySeconds"
-                        + " + config.shutdown.timeoutSeconds (5 + 2 + 30 = 37)");
+        assertRenderFails(Map.of("terminationGracePeriodSeconds", 41),
+                "terminationGracePeriodSeconds (41) must exceed preStopSleepSeconds + 2 x config.shutdown.delaySeconds"
+                        + " + config.shutdown.timeoutSeconds + 2 (5 + 2 x 2 + 30 + 2 = 41)");
     }
 
     @Test

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
  * Graceful shutdown of the packaged service under load: a SIGTERM that arrives while encode jobs
  * are queued and running turns readiness DOWN before anything is refused, every request sent
  * before the signal gets its full, correct shard set, a request sent during the stop is either
- * answered correctly or refused (503, or the connection refused once the listener is closed) but
- * never given a wrong or cut-off 200, and the process exits cleanly with no native memory leaked.
+ * answered correctly or refused (503 problem+json {@code /problems/shutting-down} with Retry-After,
+ * never Quarkus' bare 503; or the connection refused once the listener is closed) but never given a
+ * wrong or cut-off 200, and the process exits cleanly with no native memory leaked.
  *
  * <p>One worker on the scalar kernel makes the jobs slow enough to queue up. Events seen by the
  * test threads are ordered by one counter, so "DOWN first" is an order, not a timing.
@@ -223,10 +224,13 @@ class GracefulShutdownIT {
             if (response.statusCode() == 503) {
                 refusals.add(order.incrementAndGet());
                 String retryAfter = response.headers().firstValue("Retry-After").orElse("none");
-                refusalKinds.add("503 Retry-After=" + retryAfter + " " + text(response.body()));
-                if (retryAfter.equals("none") && response.body().length > 0) {
-                    // only Quarkus' own HTTP shutdown answers a bare 503 (no body, no Retry-After)
-                    problems.add("503 from the service without Retry-After: " + text(response.body()));
+                String type = response.headers().firstValue("Content-Type").orElse("none");
+                refusalKinds.add("503 Retry-After=" + retryAfter);
+                // every 503 of the stop is the contract's problem, never Quarkus' bare 503
+                if (retryAfter.equals("none") || !type.startsWith("application/problem+json")
+                        || !text(response.body()).contains("/problems/shutting-down")) {
+                    problems.add("503 without the shutting-down problem and Retry-After (Content-Type " + type
+                            + ", Retry-After " + retryAfter + "): " + text(response.body()));
                 }
             } else {
                 assertFullAndCorrect(object, response);
@@ -249,8 +253,8 @@ class GracefulShutdownIT {
     private void assertCleanExit() throws IOException {
         String log = log();
         assertThat(process.exitValue()).as("exit code after SIGTERM:%n%s", log).isIn(0, 143);
-        assertThat(log).contains("Shutdown started: readiness is DOWN", "All jobs drained",
-                "Native memory pool closed, nothing leaked");
+        assertThat(log).contains("Shutdown started: readiness is DOWN", "Admission closed",
+                "All admitted requests completed", "All jobs drained", "Native memory pool closed, nothing leaked");
         assertThat(log).doesNotContain("Native memory leak", "ERROR", "did not drain");
     }
 
