@@ -35,11 +35,14 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ShutdownAdmissionTest.Profile.class)
 class ShutdownAdmissionTest {
 
-    /** A profile of its own (admission never reopens); a Retry-After that tells it apart from the default. */
+    /**
+     * A profile of its own (admission never reopens); a Retry-After that tells it apart from the
+     * default; no minimum body rate, since the test holds uploads half-sent on purpose.
+     */
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("erasure.jobs.retry-after", "7s");
+            return Map.of("erasure.jobs.retry-after", "7s", "erasure.api.min-body-rate", "0");
         }
     }
 
