@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -73,7 +74,7 @@ final class Exchange {
     boolean admit(Admission admission) {
         ticket = admission.enter();
         if (ticket == null) {
-            response.putHeader("Connection", "close");
+            closeAfterAnswer();
             fail(new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down"));
             return false;
         }
@@ -91,7 +92,7 @@ final class Exchange {
         }
         cancelJob();
         if (!responding) {
-            response.putHeader("Connection", "close");
+            closeAfterAnswer();
             fail(new ApiException(ApiException.Kind.SHUTTING_DOWN,
                     "the service is shutting down and the request did not finish within the shutdown timeout"));
         }
@@ -100,6 +101,16 @@ final class Exchange {
                 request.connection().close();
             }
         });
+    }
+
+    /**
+     * {@code Connection: close} on the answer, so that the connection is closed once it is written;
+     * HTTP/1.x only (HTTP/2 forbids the header, and its connection carries other requests).
+     */
+    private void closeAfterAnswer() {
+        if (request.version() != HttpVersion.HTTP_2) {
+            response.putHeader("Connection", "close");
+        }
     }
 
     /** The operation of the route, for the metrics of refusals and cancellations; null for echo. */
@@ -355,7 +366,7 @@ final class Exchange {
     private Future<Void> finish(Buffer last) {
         responding = true;
         if (ticket != null && ticket.stopping()) {
-            response.putHeader("Connection", "close");
+            closeAfterAnswer();
         }
         return response.end(last).onComplete(ar -> releaseArena());
     }

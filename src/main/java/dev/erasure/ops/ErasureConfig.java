@@ -127,10 +127,9 @@ public interface ErasureConfig {
 
     interface Shutdown {
         /**
-         * Longest drain of queued and running jobs on SIGTERM, counted with {@code quarkus.shutdown.delay}
-         * from the signal; requests arriving meanwhile get the contract's 503 (problem+json,
-         * {@code Retry-After}). {@code quarkus.shutdown.timeout} takes the same value, so Quarkus' HTTP
-         * shutdown waits as long for running requests.
+         * On SIGTERM, after {@code quarkus.shutdown.delay}, how long requests already admitted (streams
+         * included) and their jobs may still run before they are aborted; requests arriving meanwhile
+         * get the contract's 503 (problem+json, {@code Retry-After}, {@code Connection: close}).
          * Defaults to {@code 30s}.
          */
         @WithDefault("30s")

@@ -206,8 +206,9 @@ abstract class StripeStream {
         }));
     }
 
+    /** The service is stopping and this is HTTP/1.x: the connection is closed after the response. */
     private boolean stopping() {
-        return ticket != null && ticket.stopping();
+        return ticket != null && ticket.stopping() && request.version() != io.vertx.core.http.HttpVersion.HTTP_2;
     }
 
     /** Opens the arena and the part-header area, then starts reading. Failures become problem answers. */
