@@ -123,6 +123,20 @@ public interface ErasureConfig {
          */
         @WithDefault("16M")
         MemorySize maxJsonBodySize();
+
+        /**
+         * Longest request line ({@code METHOD SP target SP HTTP/1.1}); a longer one gets 414
+         * problem+json. At most {@code quarkus.http.limits.max-initial-line-length}. Defaults to {@code 4K}.
+         */
+        @WithDefault("4K")
+        MemorySize maxRequestLine();
+
+        /**
+         * Largest request header block; a larger one gets 431 problem+json. At most
+         * {@code quarkus.http.limits.max-header-size}. Defaults to {@code 20K}.
+         */
+        @WithDefault("20K")
+        MemorySize maxHeaderSize();
     }
 
     interface Shutdown {

@@ -1,6 +1,7 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.HeadLimits;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobService;
@@ -46,7 +47,8 @@ public class Lifecycle {
     private final ServiceState state;
     private final ShutdownSequence shutdown;
 
-    Lifecycle(ServiceState state, JobSettings jobSettings, ApiLimits apiLimits, KernelSelector.Choice kernel,
+    Lifecycle(ServiceState state, JobSettings jobSettings, ApiLimits apiLimits, HeadLimits headLimits,
+            KernelSelector.Choice kernel,
             NativeMemoryPool pool, JobService jobs, JobMetrics metrics,
             @ConfigProperty(name = "quarkus.shutdown.delay-enabled", defaultValue = "false") boolean delayEnabled,
             @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
@@ -58,7 +60,7 @@ public class Lifecycle {
         this.shutdown = ShutdownSequence.of(state, jobs, pool, served, Settings.shutdownTimeout(config.shutdown()));
         metrics.bindEngine(jobs, pool, kernel.kernel().name(), jobSettings.effectiveWorkers());
         state.markStarted(kernel.kernel().name());
-        LOG.debugf("HTTP limits: %s", apiLimits);
+        LOG.debugf("HTTP limits: %s, %s", apiLimits, headLimits);
     }
 
     void onStart(@Observes StartupEvent event) {

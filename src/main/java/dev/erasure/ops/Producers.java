@@ -1,6 +1,7 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.HeadLimits;
 import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodeCache;
@@ -8,9 +9,11 @@ import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +45,14 @@ public class Producers {
     @Singleton
     ApiLimits apiLimits() {
         return Settings.api(config.api());
+    }
+
+    @Produces
+    @Singleton
+    HeadLimits headLimits(
+            @ConfigProperty(name = "quarkus.http.limits.max-initial-line-length") int codecLine,
+            @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize codecHeader) {
+        return Settings.head(config.api(), codecLine, codecHeader.asLongValue());
     }
 
     @Produces

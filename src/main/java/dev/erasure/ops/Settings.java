@@ -1,6 +1,7 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.HeadLimits;
 import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.job.JobSettings;
 import java.time.Duration;
@@ -28,6 +29,24 @@ public final class Settings {
         return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes,
                 api.minBodyRate().asLongValue(), api.bodyRateWindow(), api.maxBodyTime(),
                 api.maxJsonBodySize().asLongValue());
+    }
+
+    /**
+     * The request-head limits from {@code erasure.api.max-request-line} and {@code max-header-size},
+     * each at most the HTTP codec's own limit (else the codec's empty answer would always come first).
+     */
+    public static HeadLimits head(ErasureConfig.Api api, long codecLineBytes, long codecHeaderBytes) {
+        long line = api.maxRequestLine().asLongValue();
+        long header = api.maxHeaderSize().asLongValue();
+        if (line > codecLineBytes) {
+            throw new IllegalArgumentException("erasure.api.max-request-line must be <= "
+                    + "quarkus.http.limits.max-initial-line-length (" + codecLineBytes + " bytes; got " + line + " bytes)");
+        }
+        if (header > codecHeaderBytes) {
+            throw new IllegalArgumentException("erasure.api.max-header-size must be <= "
+                    + "quarkus.http.limits.max-header-size (" + codecHeaderBytes + " bytes; got " + header + " bytes)");
+        }
+        return new HeadLimits((int) line, (int) header);
     }
 
     /** The streamed stripe endpoints' settings from {@code erasure.stream.*}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.erasure.api.ApiLimits;
+import dev.erasure.api.HeadLimits;
 import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.job.JobSettings;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -48,6 +49,23 @@ class SettingsTest {
         assertThat(config.buffer().trackAllocations()).isFalse();
         assertThat(Settings.api(config.api())).isEqualTo(new ApiLimits(64L * 1024 * 1024, 300, 8 * 1024));
         assertThat(Settings.stream(config.stream())).isEqualTo(new StreamSettings(4L << 20, 1L << 40, 4));
+        assertThat(Settings.head(config.api(), 65536, 65536)).isEqualTo(new HeadLimits(4096, 20 * 1024));
+    }
+
+    @Test
+    void headLimits_aboveTheCodecsOrTooSmall_failNamingKeyValueAndRule() {
+        ErasureConfig.Api api = config(Map.of("erasure.api.max-request-line", "8K")).api();
+        assertThat(Settings.head(api, 8192, 65536).maxRequestLineBytes()).isEqualTo(8192);
+        assertThatThrownBy(() -> Settings.head(api, 8191, 65536))
+                .hasMessage("erasure.api.max-request-line must be <= quarkus.http.limits.max-initial-line-length "
+                        + "(8191 bytes; got 8192 bytes)");
+        assertThatThrownBy(() -> Settings.head(config(Map.of("erasure.api.max-header-size", "65K")).api(), 65536, 65536))
+                .hasMessage("erasure.api.max-header-size must be <= quarkus.http.limits.max-header-size "
+                        + "(65536 bytes; got 66560 bytes)");
+        assertThatThrownBy(() -> Settings.head(config(Map.of("erasure.api.max-request-line", "100")).api(), 65536, 65536))
+                .hasMessage("erasure.api.max-request-line must be >= 256 bytes (got 100 bytes)");
+        assertThatThrownBy(() -> Settings.head(config(Map.of("erasure.api.max-header-size", "1000")).api(), 65536, 65536))
+                .hasMessage("erasure.api.max-header-size must be >= 1024 bytes (got 1000 bytes)");
     }
 
     @Test

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Limits enforced before any route runs, checked over a raw socket so the request can be exactly as
- * hostile as wanted: an overlong request line (414) or header block (431) from the HTTP codec
- * ({@code quarkus.http.limits.max-initial-line-length}, {@code max-header-size}), a declared
+ * hostile as wanted: an overlong request line (414) or header block (431) answered with problem+json
+ * ({@code erasure.api.max-request-line}, {@code max-header-size}), absurd ones beyond the HTTP
+ * codec's own limits answered by the codec, a declared
  * Content-Length beyond the body limit (413 problem before a byte is read) and an unparsable one.
  */
 @QuarkusTest
@@ -36,17 +37,43 @@ class TransportLimitsTest {
     }
 
     @Test
-    void overlongQuery_is414_beforeAnyRoute() throws IOException {
+    void overlongQuery_is414Problem_beforeAnyRoute() throws IOException {
         String response = exchange("POST /v1/encode?k=2&m=1&pad=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n"
-                + "Content-Length: 0\r\n\r\n");
+                + "Content-Length: 3\r\n\r\n");
         assertThat(statusLine(response)).contains(" 414 ");
+        assertThat(response).contains("application/problem+json", "/problems/request-line-too-long",
+                "the request line has 5037 bytes, more than the limit of 4096 bytes (erasure.api.max-request-line)",
+                "Connection: close");
     }
 
     @Test
-    void overlongHeaders_are431_beforeAnyRoute() throws IOException {
+    void requestLineAtTheLimit_reachesTheRoute() throws IOException {
+        String target = "/v1/encode?k=2&m=1&pad=";
+        String line = "POST " + target + "x".repeat(4096 - 14 - target.length()) + " HTTP/1.1";
+        assertThat(line).hasSize(4096);
+        String response = exchange(line + "\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(statusLine(response)).doesNotContain(" 414 ");
+        assertThat(response).contains("application/problem+json").doesNotContain("request-line-too-long");
+    }
+
+    @Test
+    void overlongHeaders_are431Problem_beforeAnyRoute() throws IOException {
         String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\nX-Pad: " + "y".repeat(21_000)
                 + "\r\nContent-Length: 0\r\n\r\n");
         assertThat(statusLine(response)).contains(" 431 ");
+        assertThat(response).contains("application/problem+json", "/problems/headers-too-large",
+                "more than the limit of 20480 bytes (erasure.api.max-header-size)");
+    }
+
+    /** Beyond the codec's own limits (64 KiB) the HTTP codec answers first, with an empty body. */
+    @Test
+    void absurdHeads_getTheCodecsBareAnswers() throws IOException {
+        String line = exchange("GET /v1/codecs?pad=" + "x".repeat(70_000) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(statusLine(line)).contains(" 414 ");
+        assertThat(line).doesNotContain("problem+json", "Exception");
+        String headers = exchange("GET /v1/codecs HTTP/1.1\r\nHost: t\r\nX-Pad: " + "y".repeat(70_000) + "\r\n\r\n");
+        assertThat(statusLine(headers)).contains(" 431 ");
+        assertThat(headers).doesNotContain("problem+json", "Exception");
     }
 
     @Test
