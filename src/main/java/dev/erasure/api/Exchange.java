@@ -62,6 +62,9 @@ final class Exchange {
         response.closeHandler(v -> connectionClosed());
         response.exceptionHandler(this::requestFailed);
         request.exceptionHandler(this::requestFailed);
+        if (ChunkLoans.lendable(request.method().name(), request.uri())) {
+            ChunkLoans.install(request);
+        }
     }
 
     /**
@@ -237,16 +240,25 @@ final class Exchange {
         request.resume();
     }
 
+    /**
+     * Every body reader behind {@code onChunk} copies the chunk out before returning and keeps no
+     * view of it, so the chunk is marked consumed afterwards ({@link ChunkLoans}: a lent chunk's
+     * pooled memory is released when this returns).
+     */
     private void onChunk(Buffer chunk, Consumer<Buffer> onChunk) {
-        bodyBytes += chunk.length();
-        if (responding || gone) {
-            return;
+        try {
+            bodyBytes += chunk.length();
+            if (responding || gone) {
+                return;
+            }
+            if (bodyBytes > limits.maxBodyBytes()) {
+                fail(tooLarge(bodyBytes));
+                return;
+            }
+            guarded(() -> onChunk.accept(chunk));
+        } finally {
+            ChunkLoans.consumed(chunk);
         }
-        if (bodyBytes > limits.maxBodyBytes()) {
-            fail(tooLarge(bodyBytes));
-            return;
-        }
-        guarded(() -> onChunk.accept(chunk));
     }
 
     private void stopWatch() {
@@ -301,7 +313,10 @@ final class Exchange {
         boolean early = !bodyEnded && !request.isEnded();
         if (early) {
             response.putHeader("Connection", "close");
-            request.handler(chunk -> bodyBytes += chunk.length());
+            request.handler(chunk -> {
+                bodyBytes += chunk.length();
+                ChunkLoans.consumed(chunk);
+            });
             request.endHandler(v -> {
                 bodyEnded = true;
                 if (lingering) {
