@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param maxBodyTime longest time a body may take to arrive (408 beyond), {@code erasure.api.max-body-time}
  * @param maxJsonBodyBytes largest JSON shard set (413 beyond), {@code erasure.api.max-json-body-size}, at most
  *     {@code maxBodyBytes} (the smaller of the two applies)
+ * @param lendBodyChunks whether body chunks of the binary endpoints are lent without Vert.x's heap
+ *     copy ({@link ChunkLoans}), {@code erasure.api.lend-body-chunks}
  */
 public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
-        Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes) {
+        Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks) {
 
     /** Default of {@code erasure.api.min-body-rate}: 64 KiB/s. */
     public static final long DEFAULT_MIN_BODY_RATE = 64 * 1024;
@@ -29,10 +31,17 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
     /** Default of {@code erasure.api.max-json-body-size}: 16 MiB. */
     public static final long DEFAULT_MAX_JSON_BODY = 16L << 20;
 
-    /** The given size limits with the default body rate, body time and JSON limits. */
+    /** The given size limits with the default body rate, body time and JSON limits; chunks lent. */
     public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes) {
         this(maxBodyBytes, maxParts, maxPartHeaderBytes, DEFAULT_MIN_BODY_RATE, DEFAULT_BODY_RATE_WINDOW,
                 DEFAULT_MAX_BODY_TIME, DEFAULT_MAX_JSON_BODY);
+    }
+
+    /** The given limits, body chunks lent (the default of {@code erasure.api.lend-body-chunks}). */
+    public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
+            Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes) {
+        this(maxBodyBytes, maxParts, maxPartHeaderBytes, minBodyBytesPerSecond, bodyRateWindow, maxBodyTime,
+                maxJsonBodyBytes, true);
     }
 
     public ApiLimits {

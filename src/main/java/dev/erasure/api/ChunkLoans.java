@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -43,9 +44,9 @@ import java.util.concurrent.atomic.LongAdder;
  * released. Memory a loan copied into is freed when the loan is released or garbage collected.
  *
  * <p>The lender is installed on an HTTP/1.x connection by the first request that reaches one of the
- * routes, and stays for the connection's life; requests to other paths, HTTP/2 and TLS-less or TLS
- * alike, pass through untouched. {@code -Derasure.api.copy-body-chunks=true} turns it off (Vert.x's
- * copy again), for A/B measurements.
+ * routes, and stays for the connection's life; requests to other paths, and HTTP/2 connections,
+ * pass through untouched. {@code erasure.api.lend-body-chunks=false} turns it off (Vert.x's
+ * copy again).
  */
 final class ChunkLoans {
 
@@ -56,8 +57,8 @@ final class ChunkLoans {
     /** Name of the lender in the channel pipeline. */
     static final String NAME = "erasure-chunk-loans";
 
-    /** False when {@code erasure.api.copy-body-chunks} is true: Vert.x copies chunks as it does by default. */
-    static final boolean ENABLED = !Boolean.getBoolean("erasure.api.copy-body-chunks");
+    /** False when Netty runs without {@code sun.misc.Unsafe}: a {@link Loan} reads through a memory address. */
+    static final boolean AVAILABLE = PlatformDependent.hasUnsafe();
 
     /** Chunks lent so far, and those of them copied at the end of their loan (for tests and measurements). */
     static final LongAdder LENT = new LongAdder();
@@ -72,10 +73,10 @@ final class ChunkLoans {
     /**
      * Installs the lender on the request's connection if it has none yet, lending the rest of this
      * request's body. Called on the request's event loop by a route of {@link #LOANED_PATHS}; does
-     * nothing for HTTP/2, for connections that are not Vert.x's own HTTP/1.x ones, or when disabled.
+     * nothing for HTTP/2, for connections that are not Vert.x's own HTTP/1.x ones, or without Unsafe.
      */
     static void install(HttpServerRequest request) {
-        if (!ENABLED || request.version() == HttpVersion.HTTP_2 || request.isEnded()) {
+        if (!AVAILABLE || request.version() == HttpVersion.HTTP_2 || request.isEnded()) {
             return;
         }
         HttpConnection connection = request.connection();
@@ -141,7 +142,7 @@ final class ChunkLoans {
                 return;
             }
             ByteBuf pooled = content.content();
-            if (!pooled.isReadable() || !pooled.isDirect() || pooled.nioBufferCount() != 1
+            if (!pooled.isReadable() || !pooled.hasMemoryAddress() || pooled.nioBufferCount() != 1
                     || !(pooled.alloc() instanceof PooledByteBufAllocator)) {
                 ctx.fireChannelRead(msg);
                 return;

@@ -62,7 +62,7 @@ final class Exchange {
         response.closeHandler(v -> connectionClosed());
         response.exceptionHandler(this::requestFailed);
         request.exceptionHandler(this::requestFailed);
-        if (ChunkLoans.lendable(request.method().name(), request.uri())) {
+        if (limits.lendBodyChunks() && ChunkLoans.lendable(request.method().name(), request.uri())) {
             ChunkLoans.install(request);
         }
     }

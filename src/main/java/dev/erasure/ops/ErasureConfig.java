@@ -137,6 +137,14 @@ public interface ErasureConfig {
          */
         @WithDefault("20K")
         MemorySize maxHeaderSize();
+
+        /**
+         * Hand the body chunks of the binary endpoints to their readers without Vert.x's copy of each
+         * chunk into a fresh heap buffer (lent from Netty's pooled buffer until the reader has copied
+         * it into native memory); {@code false} restores Vert.x's copy. Defaults to {@code true}.
+         */
+        @WithDefault("true")
+        boolean lendBodyChunks();
     }
 
     interface Shutdown {
