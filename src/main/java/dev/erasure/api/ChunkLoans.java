@@ -152,8 +152,16 @@ final class ChunkLoans {
             try {
                 ctx.fireChannelRead(content.replace(loan));
             } finally {
-                loan.end();
-                content.release();
+                try {
+                    loan.end();
+                } catch (RuntimeException | OutOfMemoryError noCopy) {
+                    // No memory for the copy: revoke the loan (any later read of it fails instead of
+                    // reading released memory) and fail the connection as a decoding error would.
+                    loan.revoke();
+                    ctx.fireExceptionCaught(noCopy);
+                } finally {
+                    content.release();
+                }
             }
             if (msg instanceof LastHttpContent) {
                 lending = false;
@@ -200,6 +208,13 @@ final class ChunkLoans {
             if (!consumed && refCnt() > 0) {
                 COPIED.increment();
                 capacity(capacity() + 1);
+            }
+        }
+
+        /** Drops every reference: the loan's memory is never freed by it, and every later access throws. */
+        void revoke() {
+            if (refCnt() > 0) {
+                release(refCnt());
             }
         }
     }
