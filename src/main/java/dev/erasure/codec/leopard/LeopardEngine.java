@@ -217,8 +217,11 @@ public final class LeopardEngine {
      * be non-zero, so butterfly blocks beyond it stay zero and are skipped. The skew factor of the
      * block starting at r of half-width d is skew[skewOffset + r + d - 1].
      *
-     * <p>Depth first: both halves are transformed completely before the layer that joins them, so
-     * the small layers run on blocks that stay in cache (same butterflies as layer by layer).
+     * <p>Depth first and radix 4: the four quarters of a range are transformed completely before
+     * the two layers that join them, which run fused in one pass over the data ({@link
+     * LeopardKernel#ifft4}); an odd layer count leaves radix-2 layers on two-slot blocks at the
+     * bottom. The small layers thus run on blocks that stay in cache, and each byte is loaded
+     * and stored once per two layers (same butterflies as layer by layer).
      */
     private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
             CancelSignal cancel) {
@@ -230,18 +233,37 @@ public final class LeopardEngine {
         if (size == 1 || lo >= truncated) {
             return;
         }
-        int half = size >>> 1;
-        ifftRange(work, stride, base, lo, half, truncated, skewOffset, length, cancel);
-        ifftRange(work, stride, base, lo + half, half, truncated, skewOffset, length, cancel);
+        if (size == 2) {
+            layer2(work, stride, base + lo, 1, field.skew(skewOffset + lo), length, false);
+            return;
+        }
+        // Radix 4: the four quarters completely, then the two layers that join them in one pass.
+        int q = size >>> 2;
+        for (int s = 0; s < 4; s++) {
+            ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, length, cancel);
+        }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        int logM = field.skew(skewOffset + lo + half - 1);
-        for (int i = lo; i < lo + half; i++) {
-            long x = (base + i) * stride;
-            long y = (base + i + half) * stride;
+        int m01 = field.skew(skewOffset + lo + q - 1);
+        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
+        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
+        long quarter = q * stride;
+        for (int i = lo; i < lo + q; i++) {
+            long a = (base + i) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        }
+    }
+
+    /** One radix-2 layer over slots [first, first + 2 * half): forward or inverse butterflies by logM. */
+    private void layer2(MemorySegment work, long stride, int first, int half, int logM, long length, boolean forward) {
+        for (int i = first; i < first + half; i++) {
+            long x = i * stride;
+            long y = (i + half) * stride;
             if (logM == field.modulus) {
                 kernel.xor(work, y, work, x, length);
+            } else if (forward) {
+                kernel.fftButterfly(field, work, x, work, y, length, logM);
             } else {
                 kernel.ifftButterfly(field, work, x, work, y, length, logM);
             }
@@ -264,22 +286,26 @@ public final class LeopardEngine {
         if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
             return;
         }
+        if (size == 2) {
+            layer2(work, stride, lo, 1, field.skew(lo), length, true);
+            return;
+        }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        int half = size >>> 1;
-        int logM = field.skew(lo + half - 1);
-        for (int i = lo; i < lo + half; i++) {
-            long x = i * stride;
-            long y = (i + half) * stride;
-            if (logM == field.modulus) {
-                kernel.xor(work, y, work, x, length);
-            } else {
-                kernel.fftButterfly(field, work, x, work, y, length, logM);
-            }
+        // Radix 4: the two layers that split the range in one pass, then the four quarters.
+        int q = size >>> 2;
+        int m01 = field.skew(lo + q - 1);
+        int m23 = field.skew(lo + 3 * q - 1);
+        int m02 = field.skew(lo + 2 * q - 1);
+        long quarter = q * stride;
+        for (int i = lo; i < lo + q; i++) {
+            long a = i * stride;
+            kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
         }
-        fftRange(work, stride, lo, half, neededBefore, length, cancel);
-        fftRange(work, stride, lo + half, half, neededBefore, length, cancel);
+        for (int s = 0; s < 4; s++) {
+            fftRange(work, stride, lo + s * q, q, neededBefore, length, cancel);
+        }
     }
 
     /**
