@@ -74,9 +74,8 @@ public final class LeopardField {
         }
         logWalsh[0] = 0;
         walshHadamard(logWalsh);
-        // Padded with zeros: a kernel may load full vectors at the last multiplier's tables and
-        // at the all-zero tables after them (index order, a zero multiplier).
-        this.tables = Arena.ofAuto().allocate((long) order * tableBytes + 256, 64);
+        // Padded so a kernel may load a full vector at the last multiplier's tables.
+        this.tables = Arena.ofAuto().allocate((long) order * tableBytes + 128, 64);
         buildProductTables();
     }
 
@@ -244,8 +243,7 @@ public final class LeopardField {
     }
 
     /**
-     * Native product tables, {@link #tableBytes} per logarithm 0..modulus, followed by one all-zero
-     * entry at index {@link #order} (multiplication by zero), 64-byte aligned. FF8: 16 products of
+     * Native product tables, {@link #tableBytes} per logarithm, 64-byte aligned. FF8: 16 products of
      * the low nibble, then 16 of the high nibble. FF16: eight 16-byte tables, the low and the high
      * bytes of the products of each of the symbol's four nibbles, at {@link #lowTableAt} and
      * {@link #highTableAt}.

@@ -69,11 +69,7 @@ public final class VectorLeopardKernel implements LeopardKernel {
             SCALAR.xor(x, xOffset, y, yOffset, length);
             return;
         }
-        long xa = x.address() + xOffset;
-        long ya = y.address() + yOffset;
-        for (long at = 0; at < length; at += LANES) {
-            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
-        }
+        xor(x.address() + xOffset, y.address() + yOffset, length);
     }
 
     @Override
@@ -114,9 +110,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
             return;
         }
         long base = work.address();
-        long t01 = zeroSkewTable(field, logM01);
-        long t23 = zeroSkewTable(field, logM23);
-        long t02 = zeroSkewTable(field, logM02);
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
         if (field.bits == 8) {
             ifft4x8(t01, t23, t02, base + a, base + b, base + c, base + d, length);
         } else {
@@ -132,9 +128,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
             return;
         }
         long base = work.address();
-        long t01 = zeroSkewTable(field, logM01);
-        long t23 = zeroSkewTable(field, logM23);
-        long t02 = zeroSkewTable(field, logM02);
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
         if (field.bits == 8) {
             fft4x8(t01, t23, t02, base + a, base + b, base + c, base + d, length);
         } else {
@@ -142,13 +138,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
         }
     }
 
-    /**
-     * The address of a skew factor's product tables; a zero skew (logM = modulus) gets the all-zero
-     * tables after the last multiplier's, so that its butterfly adds nothing and only XORs.
-     */
-    private static long zeroSkewTable(LeopardField field, int logM) {
-        int index = logM == field.modulus ? field.order : logM;
-        return field.tables().address() + (long) index * field.tableBytes;
+    /** The address of a skew factor's product tables, or 0 for a zero skew (logM = modulus): XOR only. */
+    private static long skewTable(LeopardField field, int logM) {
+        return logM == field.modulus ? 0 : field.tables().address() + (long) logM * field.tableBytes;
     }
 
     /** Radix-4 needs native memory and, in GF(2^16), one 64-byte block per vector. */
@@ -177,40 +169,68 @@ public final class VectorLeopardKernel implements LeopardKernel {
     private static void ifft4x8(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
         for (long at = 0; at < length; at += BLOCK) {
             long n = Math.min(BLOCK, length - at);
-            ifft8(t01, a + at, b + at, n);
-            ifft8(t23, c + at, d + at, n);
-            ifft8(t02, a + at, c + at, n);
-            ifft8(t02, b + at, d + at, n);
+            ifft2(8, t01, a + at, b + at, n);
+            ifft2(8, t23, c + at, d + at, n);
+            ifft2(8, t02, a + at, c + at, n);
+            ifft2(8, t02, b + at, d + at, n);
         }
     }
 
     private static void fft4x8(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
         for (long at = 0; at < length; at += BLOCK) {
             long n = Math.min(BLOCK, length - at);
-            fft8(t02, a + at, c + at, n);
-            fft8(t02, b + at, d + at, n);
-            fft8(t01, a + at, b + at, n);
-            fft8(t23, c + at, d + at, n);
+            fft2(8, t02, a + at, c + at, n);
+            fft2(8, t02, b + at, d + at, n);
+            fft2(8, t01, a + at, b + at, n);
+            fft2(8, t23, c + at, d + at, n);
         }
     }
 
     private static void ifft4x16(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
         for (long at = 0; at < length; at += BLOCK) {
             long n = Math.min(BLOCK, length - at);
-            ifft16(t01, a + at, b + at, n);
-            ifft16(t23, c + at, d + at, n);
-            ifft16(t02, a + at, c + at, n);
-            ifft16(t02, b + at, d + at, n);
+            ifft2(16, t01, a + at, b + at, n);
+            ifft2(16, t23, c + at, d + at, n);
+            ifft2(16, t02, a + at, c + at, n);
+            ifft2(16, t02, b + at, d + at, n);
         }
     }
 
     private static void fft4x16(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
         for (long at = 0; at < length; at += BLOCK) {
             long n = Math.min(BLOCK, length - at);
-            fft16(t02, a + at, c + at, n);
-            fft16(t02, b + at, d + at, n);
-            fft16(t01, a + at, b + at, n);
-            fft16(t23, c + at, d + at, n);
+            fft2(16, t02, a + at, c + at, n);
+            fft2(16, t02, b + at, d + at, n);
+            fft2(16, t01, a + at, b + at, n);
+            fft2(16, t23, c + at, d + at, n);
+        }
+    }
+
+    /** One inverse butterfly of a radix-4 block; a zero skew (table 0) only XORs: y ^= x. */
+    private static void ifft2(int bits, long table, long xa, long ya, long length) {
+        if (table == 0) {
+            xor(ya, xa, length);
+        } else if (bits == 8) {
+            ifft8(table, xa, ya, length);
+        } else {
+            ifft16(table, xa, ya, length);
+        }
+    }
+
+    /** One forward butterfly of a radix-4 block; a zero skew (table 0) only XORs: y ^= x. */
+    private static void fft2(int bits, long table, long xa, long ya, long length) {
+        if (table == 0) {
+            xor(ya, xa, length);
+        } else if (bits == 8) {
+            fft8(table, xa, ya, length);
+        } else {
+            fft16(table, xa, ya, length);
+        }
+    }
+
+    private static void xor(long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
