@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * (ShardSetWriter.multipart: part headers with CRC-32C, one composite buffer, and the gathering
  * buffers a socket write asks it for). Shards are 64 bytes so that the per-part work dominates;
  * the score divided by {@code parts} is the cost of one part (bin/bench-shardset prints it).
- * Heap bytes per part: run with {@code -prof gc} (gc.alloc.rate.norm / parts).
+ * Heap bytes per part: run with {@code -prof gc} (gc.alloc.rate.norm / parts). The job arenas come
+ * from an unchecked pool so that the per-request cost of a checked one does not blur the figures.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,7 +66,9 @@ public class ShardSetBenchmark {
         String[] km = shape.split("x");
         stripe = new StripeShape(CodecKind.LEOPARD, Integer.parseInt(km[0]), Integer.parseInt(km[1]));
         int parts = stripe.totalShards();
-        pool = new NativeMemoryPool(4L << 30, false);
+        // Unchecked segments: no shared-scope generation per request, whose thread handshake is a
+        // per-request cost (see ArenaCostHarness) that would hide the per-part one measured here.
+        pool = new NativeMemoryPool(4L << 30, false, false);
         arena = Arena.ofShared();
         shards = new MemorySegment[parts];
         indexes = new int[parts];
