@@ -188,17 +188,67 @@ public final class LeopardEngine {
     private void encodeChunk(MemorySegment[] data, long offset, long length, MemorySegment work, long stride,
             CancelSignal cancel) {
         int first = Math.min(dataShards, m);
-        load(data, 0, first, offset, length, work, 0, stride, m);
-        ifft(work, stride, 0, m, first, m, length, cancel);
+        ifftFrom(data, 0, first, offset, work, stride, 0, m, length, cancel);
         for (int group = m; group < dataShards; group += m) {
             int count = Math.min(m, dataShards - group);
-            load(data, group, count, offset, length, work, m, stride, m);
-            ifft(work, stride, m, m, count, group + m, length, cancel);
+            ifftFrom(data, group, count, offset, work, stride, m, group + m, length, cancel);
             for (int i = 0; i < m; i++) {
                 kernel.xor(work, i * stride, work, (m + i) * stride, length);
             }
         }
         fft(work, stride, m, parityOutputs, length, cancel);
+    }
+
+    /**
+     * Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots
+     * base..base+m-1. When the radix-4 recursion ends on four-slot blocks (log2(m) even), each
+     * block reads its shards itself ({@link LeopardKernel#ifft4Load}), which saves a pass over the
+     * work area; otherwise the shards are copied in first.
+     */
+    private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
+            int base, int skewOffset, long length, CancelSignal cancel) {
+        if (Integer.numberOfTrailingZeros(m) % 2 == 1 || m < 4) {
+            load(data, from, count, offset, length, work, base, stride, m);
+            ifft(work, stride, base, m, count, skewOffset, length, cancel);
+            return;
+        }
+        ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
+    }
+
+    /** {@link #ifftRange} whose four-slot blocks load their data shards (or zeros) themselves. */
+    private void ifftLoadRange(MemorySegment[] data, int from, int count, long offset, MemorySegment work,
+            long stride, int base, int lo, int size, int skewOffset, long length, CancelSignal cancel) {
+        if (lo >= count) {
+            for (int i = lo; i < lo + size; i++) {
+                work.asSlice((base + i) * stride, length).fill((byte) 0);
+            }
+            return;
+        }
+        int q = size >>> 2;
+        long quarter = q * stride;
+        if (size == 4) {
+            MemorySegment[] in = new MemorySegment[4];
+            for (int s = 0; s < 4; s++) {
+                in[s] = lo + s < count ? data[from + lo + s] : null;
+            }
+            long a = (base + lo) * stride;
+            kernel.ifft4Load(field, in, offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length,
+                    field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2), field.skew(skewOffset + lo + 1));
+            return;
+        }
+        for (int s = 0; s < 4; s++) {
+            ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
+        }
+        if (size >= CANCEL_CHECK_SLOTS) {
+            checkCancel(cancel);
+        }
+        int m01 = field.skew(skewOffset + lo + q - 1);
+        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
+        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
+        for (int i = lo; i < lo + q; i++) {
+            long a = (base + i) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        }
     }
 
     /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */

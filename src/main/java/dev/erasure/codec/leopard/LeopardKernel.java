@@ -47,6 +47,24 @@ public interface LeopardKernel {
     }
 
     /**
+     * {@link #ifft4} on the four slots after loading them: slot i gets {@code in[i]}'s bytes at
+     * {@code inOffset}, or zeros where {@code in[i]} is null. The default copies, then transforms;
+     * kernels may load block by block so that the slots are written once.
+     */
+    default void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
+            long c, long d, long length, int logM01, int logM23, int logM02) {
+        long[] slots = {a, b, c, d};
+        for (int i = 0; i < 4; i++) {
+            if (in[i] == null) {
+                work.asSlice(slots[i], length).fill((byte) 0);
+            } else {
+                MemorySegment.copy(in[i], inOffset, work, slots[i], length);
+            }
+        }
+        ifft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
+    }
+
+    /**
      * Two forward FFT layers over four slots, the mirror of {@link #ifft4}: the butterflies
      * (s0, s2) and (s1, s3) by logM02, then (s0, s1) by logM01 and (s2, s3) by logM23; a
      * multiplier equal to {@link LeopardField#modulus} means a zero skew factor (XOR only).

@@ -121,6 +121,44 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     @Override
+    public void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
+            long c, long d, long length, int logM01, int logM23, int logM02) {
+        boolean nativeInputs = true;
+        for (MemorySegment segment : in) {
+            if (segment != null) {
+                nativeInputs &= segment.isNative();
+                Objects.checkFromIndexSize(inOffset, length, segment.byteSize());
+            }
+        }
+        if (!nativeInputs || !fast4(field, work, a, b, c, d, length)) {
+            LeopardKernel.super.ifft4Load(field, in, inOffset, work, a, b, c, d, length, logM01, logM23, logM02);
+            return;
+        }
+        // Block by block: load a block of each slot, then transform it while it is in L1.
+        long base = work.address();
+        long[] slots = {base + a, base + b, base + c, base + d};
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            for (int i = 0; i < 4; i++) {
+                MemorySegment slot = work.asSlice(slots[i] - base + at, n);
+                if (in[i] == null) {
+                    slot.fill((byte) 0);
+                } else {
+                    MemorySegment.copy(in[i], inOffset + at, slot, 0, n);
+                }
+            }
+            if (field.bits == 8) {
+                ifft4x8(t01, t23, t02, slots[0] + at, slots[1] + at, slots[2] + at, slots[3] + at, n);
+            } else {
+                ifft4x16(t01, t23, t02, slots[0] + at, slots[1] + at, slots[2] + at, slots[3] + at, n);
+            }
+        }
+    }
+
+    @Override
     public void fft4(LeopardField field, MemorySegment work, long a, long b, long c, long d, long length,
             int logM01, int logM23, int logM02) {
         if (!fast4(field, work, a, b, c, d, length)) {
