@@ -1,12 +1,7 @@
 package dev.erasure.codec;
 
-import dev.erasure.codec.isal.IsalKernel;
-import dev.erasure.codec.kernel.Kernel;
-import dev.erasure.codec.kernel.ScalarKernel;
-import dev.erasure.codec.kernel.VectorKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,34 +44,12 @@ public class CodecBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] parts = shape.split("x");
-        int dataShards = Integer.parseInt(parts[0]);
-        int parityShards = Integer.parseInt(parts[1]);
-        codec = ReedSolomon.create(CodecKind.RS_CAUCHY, dataShards, parityShards, kernel(kernel));
+        int[] km = BenchStripes.numbers(shape);
+        codec = ReedSolomon.create(CodecKind.RS_CAUCHY, km[0], km[1], BenchStripes.kernel(kernel));
         arena = Arena.ofShared();
-        shards = new MemorySegment[dataShards + parityShards];
-        Random random = new Random(1);
-        byte[] bytes = new byte[shardSize];
-        for (int i = 0; i < shards.length; i++) {
-            shards[i] = arena.allocate(shardSize, 64);
-            random.nextBytes(bytes);
-            shards[i].copyFrom(MemorySegment.ofArray(bytes));
-        }
+        shards = BenchStripes.randomShards(arena, km[0] + km[1], shardSize);
         codec.encode(shards, CancelSignal.NEVER);
-        present = new boolean[shards.length];
-        java.util.Arrays.fill(present, true);
-        for (int i = 0; i < Math.min(dataShards, parityShards); i++) {
-            present[i] = false;
-        }
-    }
-
-    static Kernel kernel(String name) {
-        return switch (name) {
-            case "isal" -> new IsalKernel(new ScalarKernel());
-            case "vector" -> new VectorKernel();
-            case "scalar" -> new ScalarKernel();
-            default -> throw new IllegalArgumentException("unknown kernel " + name);
-        };
+        present = BenchStripes.firstLost(shards.length, Math.min(km[0], km[1]));
     }
 
     @TearDown(Level.Trial)

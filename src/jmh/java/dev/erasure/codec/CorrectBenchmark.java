@@ -2,8 +2,7 @@ package dev.erasure.codec;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
-import java.util.Random;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -63,39 +62,20 @@ public class CorrectBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] parts = shape.split("x");
-        int dataShards = Integer.parseInt(parts[0]);
-        int parityShards = Integer.parseInt(parts[1]);
-        code = ReedSolomon.create(CodecKind.fromWireName(codec), dataShards, parityShards, CodecBenchmark.kernel(kernel));
+        int[] km = BenchStripes.numbers(shape);
+        code = ReedSolomon.create(CodecKind.fromWireName(codec), km[0], km[1], BenchStripes.kernel(kernel));
         corrector = code.corrector();
-        int shardSize = (objectSize + dataShards - 1) / dataShards;
+        int shardSize = (objectSize + km[0] - 1) / km[0];
         arena = Arena.ofShared();
-        shards = new MemorySegment[dataShards + parityShards];
-        Random random = new Random(1);
-        byte[] bytes = new byte[shardSize];
-        for (int i = 0; i < shards.length; i++) {
-            shards[i] = arena.allocate(shardSize, 64);
-            random.nextBytes(bytes);
-            shards[i].copyFrom(MemorySegment.ofArray(bytes));
-        }
+        shards = BenchStripes.randomShards(arena, km[0] + km[1], shardSize);
         code.encode(shards, CancelSignal.NEVER);
-        corrupted = new MemorySegment[shards.length];
-        for (int i = 0; i < shards.length; i++) {
-            corrupted[i] = arena.allocate(shardSize, 64);
-            corrupted[i].copyFrom(shards[i]);
-        }
+        corrupted = BenchStripes.copies(arena, shards);
         for (long b = 0; b < shardSize; b++) {
-            corrupted[3].set(java.lang.foreign.ValueLayout.JAVA_BYTE, b,
-                    (byte) (corrupted[3].get(java.lang.foreign.ValueLayout.JAVA_BYTE, b) ^ 0x5A));
+            corrupted[3].set(ValueLayout.JAVA_BYTE, b, (byte) (corrupted[3].get(ValueLayout.JAVA_BYTE, b) ^ 0x5A));
         }
-        all = new boolean[shards.length];
-        Arrays.fill(all, true);
-        lost2 = all.clone();
-        lost2[0] = false;
-        lost2[1] = false;
-        lost4 = lost2.clone();
-        lost4[2] = false;
-        lost4[3] = false;
+        all = BenchStripes.firstLost(shards.length, 0);
+        lost2 = BenchStripes.firstLost(shards.length, 2);
+        lost4 = BenchStripes.firstLost(shards.length, 4);
     }
 
     @TearDown(Level.Trial)

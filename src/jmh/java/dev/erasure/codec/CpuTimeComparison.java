@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * A companion to the JMH run for a shared, noisy machine: runs the kernels in alternation, each
@@ -71,23 +70,12 @@ public final class CpuTimeComparison {
             int rounds) {
         int total = dataShards + parityShards;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment[] shards = new MemorySegment[total];
-            Random random = new Random(1);
-            byte[] bytes = new byte[size];
-            for (int i = 0; i < total; i++) {
-                shards[i] = arena.allocate(size, 64);
-                random.nextBytes(bytes);
-                shards[i].copyFrom(MemorySegment.ofArray(bytes));
-            }
-            boolean[] present = new boolean[total];
-            Arrays.fill(present, true);
-            for (int i = 0; i < Math.min(dataShards, parityShards); i++) {
-                present[i] = false;
-            }
+            MemorySegment[] shards = BenchStripes.randomShards(arena, total, size);
+            boolean[] present = BenchStripes.firstLost(total, Math.min(dataShards, parityShards));
             ReedSolomon[] codes = new ReedSolomon[kernels.length];
             for (int j = 0; j < kernels.length; j++) {
                 if (!kernels[j].equals(NATIVE)) {
-                    Kernel kernel = CodecBenchmark.kernel(kernels[j]);
+                    Kernel kernel = BenchStripes.kernel(kernels[j]);
                     codes[j] = ReedSolomon.create(CodecKind.RS_CAUCHY, dataShards, parityShards, kernel);
                 }
             }

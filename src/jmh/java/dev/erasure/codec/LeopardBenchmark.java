@@ -5,7 +5,6 @@ import dev.erasure.codec.leopard.ScalarLeopardKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,31 +45,16 @@ public class LeopardBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] parts = stripe.split("x");
-        int k = Integer.parseInt(parts[0]);
-        int m = Integer.parseInt(parts[1]);
-        int size = Integer.parseInt(parts[2]);
+        int[] numbers = BenchStripes.numbers(stripe);
+        int k = numbers[0];
+        int m = numbers[1];
         code = LeopardCode.create(k, m, kernel.equals("vector") ? LeopardKernels.select(true)
                 : new ScalarLeopardKernel());
         arena = Arena.ofShared();
-        shards = new MemorySegment[k + m];
-        copies = new MemorySegment[k];
-        Random random = new Random(1);
-        byte[] bytes = new byte[size];
-        for (int i = 0; i < shards.length; i++) {
-            shards[i] = arena.allocate(size, 64);
-            random.nextBytes(bytes);
-            shards[i].copyFrom(MemorySegment.ofArray(bytes));
-            if (i < k) {
-                copies[i] = arena.allocate(size, 64);
-            }
-        }
+        shards = BenchStripes.randomShards(arena, k + m, numbers[2]);
+        copies = BenchStripes.copies(arena, Arrays.copyOf(shards, k));
         code.encode(shards, CancelSignal.NEVER);
-        present = new boolean[shards.length];
-        Arrays.fill(present, true);
-        for (int i = 0; i < Math.min(k, m); i++) {
-            present[i] = false;
-        }
+        present = BenchStripes.firstLost(shards.length, Math.min(k, m));
     }
 
     @TearDown(Level.Trial)

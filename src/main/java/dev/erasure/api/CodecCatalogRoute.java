@@ -45,8 +45,10 @@ public class CodecCatalogRoute {
                     .put("dataShards", range(range.minDataShards(), Math.min(range.maxDataShards(),
                             d.maxTotalShards() - range.minParityShards())))
                     .put("parityShards", range(range.minParityShards(), Math.min(range.maxParityShards(),
-                            d.maxTotalShards() - range.minDataShards()))));
+                            d.maxTotalShards() - range.minDataShards())))
+                    .put("parityAtMostData", range.parityAtMostData()));
         }
+        boolean anyCut = d.mdsShapes().stream().anyMatch(CodecDescription.ShapeRange::parityAtMostData);
         int multiple = d.shardSizeMultiple();
         JsonObject limits = new JsonObject()
                 .put("dataShards", range(d.minDataShards(), d.maxDataShards()))
@@ -60,7 +62,8 @@ public class CodecCatalogRoute {
         JsonObject mds = new JsonObject()
                 .put("shapes", shapes)
                 .put("rule", "a shape is accepted iff k + m <= " + d.maxTotalShards() + " and one of these ranges"
-                        + " holds it; every accepted shape is MDS: any k of the k + m shards rebuild the stripe");
+                        + " holds it" + (anyCut ? " (with m <= k where the range says parityAtMostData)" : "")
+                        + "; every accepted shape is MDS: any k of the k + m shards rebuild the stripe");
         return new JsonObject()
                 .put("name", d.name())
                 .put("field", d.field())

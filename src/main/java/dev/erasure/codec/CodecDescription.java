@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxTotalShards the largest k + m
  * @param shardSizeMultiple every shard size is a multiple of this many bytes (1: any size >= 1)
  * @param mdsShapes the accepted shapes: (k, m) is accepted iff k + m <= maxTotalShards and one of
- *     these ranges holds it; the code is MDS for each of them
+ *     these ranges holds it (a range may also demand m <= k); the code is MDS for each of them
  * @param byteCompatibleWith libraries that produce and decode the same shards
  * @param usedBy storage systems that use this code, and how to select it there
  */
@@ -26,12 +26,23 @@ public record CodecDescription(String name, String field, String construction, i
         usedBy = List.copyOf(usedBy);
     }
 
-    /** A rectangle of shapes: minDataShards <= k <= maxDataShards and minParityShards <= m <= maxParityShards. */
-    public record ShapeRange(int minDataShards, int maxDataShards, int minParityShards, int maxParityShards) {
+    /**
+     * A rectangle of shapes, minDataShards <= k <= maxDataShards and minParityShards <= m <=
+     * maxParityShards, cut to m <= k when {@code parityAtMostData} (Leopard-RS codes only such
+     * shapes: its parity comes from FFTs over m-sized groups of the data).
+     */
+    public record ShapeRange(int minDataShards, int maxDataShards, int minParityShards, int maxParityShards,
+            boolean parityAtMostData) {
+
+        /** A plain rectangle (no m <= k cut). */
+        public ShapeRange(int minDataShards, int maxDataShards, int minParityShards, int maxParityShards) {
+            this(minDataShards, maxDataShards, minParityShards, maxParityShards, false);
+        }
 
         public boolean contains(int dataShards, int parityShards) {
             return dataShards >= minDataShards && dataShards <= maxDataShards
-                    && parityShards >= minParityShards && parityShards <= maxParityShards;
+                    && parityShards >= minParityShards && parityShards <= maxParityShards
+                    && (!parityAtMostData || parityShards <= dataShards);
         }
     }
 

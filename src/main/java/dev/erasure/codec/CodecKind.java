@@ -159,7 +159,7 @@ public enum CodecKind {
                             + " else GF(2^16) 0x1002D, both in a Cantor basis",
                     "Leopard-RS: additive FFT (Lin, Chung, Han) of the data in m-sized groups; needs m <= k,"
                             + " decodes any k shards in O(n log n)",
-                    maxTotalShards(), shardSizeMultiple(), List.of(new ShapeRange(1, 65535, 1, 32768)),
+                    maxTotalShards(), shardSizeMultiple(), List.of(new ShapeRange(1, 65535, 1, 32768, true)),
                     List.of("catid/leopard leo_encode / leo_decode"),
                     List.of("Codex / logos-storage (through nim-leopard)"));
         };

@@ -65,6 +65,25 @@ class CodecCatalogTest extends ApiTestBase {
     }
 
     @Test
+    void leopardsRange_saysMAtMostK_andTheEndpointsAgree() {
+        JsonPath catalog = catalog();
+        String leopard = "codecs.find { it.name == 'leopard' }";
+        assertThat(catalog.getList(leopard + ".mds.shapes")).hasSize(1);
+        assertThat(catalog.getBoolean(leopard + ".mds.shapes[0].parityAtMostData")).isTrue();
+        assertThat(catalog.getString(leopard + ".mds.rule")).contains("m <= k");
+        assertThat(catalog.getList("codecs.findAll { it.name != 'leopard' }.mds.shapes.flatten().parityAtMostData"))
+                .isNotEmpty().containsOnly(false);
+        for (int[] shape : new int[][] {{3, 3}, {3, 4}, {1, 1}, {1, 2}, {100, 28}, {28, 100}}) {
+            boolean accepted = CodecKind.LEOPARD.describe().accepts(shape[0], shape[1]);
+            assertThat(accepted).as("%d+%d", shape[0], shape[1]).isEqualTo(shape[1] <= shape[0]);
+            int status = given().contentType("application/octet-stream").body(new byte[] {1, 2, 3})
+                    .queryParam("k", shape[0]).queryParam("m", shape[1]).queryParam("codec", "leopard")
+                    .post("/v1/encode").then().extract().statusCode();
+            assertThat(status).as("encode leopard %d+%d", shape[0], shape[1]).isEqualTo(accepted ? 200 : 400);
+        }
+    }
+
+    @Test
     void anotherMethodThanGet_is405NamingGet() {
         given().post("/v1/codecs").then().statusCode(405).contentType("application/problem+json")
                 .header("Allow", "GET");

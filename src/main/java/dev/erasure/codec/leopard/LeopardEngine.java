@@ -188,17 +188,67 @@ public final class LeopardEngine {
     private void encodeChunk(MemorySegment[] data, long offset, long length, MemorySegment work, long stride,
             CancelSignal cancel) {
         int first = Math.min(dataShards, m);
-        load(data, 0, first, offset, length, work, 0, stride, m);
-        ifft(work, stride, 0, m, first, m, length, cancel);
+        ifftFrom(data, 0, first, offset, work, stride, 0, m, length, cancel);
         for (int group = m; group < dataShards; group += m) {
             int count = Math.min(m, dataShards - group);
-            load(data, group, count, offset, length, work, m, stride, m);
-            ifft(work, stride, m, m, count, group + m, length, cancel);
+            ifftFrom(data, group, count, offset, work, stride, m, group + m, length, cancel);
             for (int i = 0; i < m; i++) {
                 kernel.xor(work, i * stride, work, (m + i) * stride, length);
             }
         }
         fft(work, stride, m, parityOutputs, length, cancel);
+    }
+
+    /**
+     * Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots
+     * base..base+m-1. When the radix-4 recursion ends on four-slot blocks (log2(m) even), each
+     * block reads its shards itself ({@link LeopardKernel#ifft4Load}), which saves a pass over the
+     * work area; otherwise the shards are copied in first.
+     */
+    private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
+            int base, int skewOffset, long length, CancelSignal cancel) {
+        if (Integer.numberOfTrailingZeros(m) % 2 == 1 || m < 4) {
+            load(data, from, count, offset, length, work, base, stride, m);
+            ifft(work, stride, base, m, count, skewOffset, length, cancel);
+            return;
+        }
+        ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
+    }
+
+    /** {@link #ifftRange} whose four-slot blocks load their data shards (or zeros) themselves. */
+    private void ifftLoadRange(MemorySegment[] data, int from, int count, long offset, MemorySegment work,
+            long stride, int base, int lo, int size, int skewOffset, long length, CancelSignal cancel) {
+        if (lo >= count) {
+            for (int i = lo; i < lo + size; i++) {
+                work.asSlice((base + i) * stride, length).fill((byte) 0);
+            }
+            return;
+        }
+        int q = size >>> 2;
+        long quarter = q * stride;
+        if (size == 4) {
+            MemorySegment[] in = new MemorySegment[4];
+            for (int s = 0; s < 4; s++) {
+                in[s] = lo + s < count ? data[from + lo + s] : null;
+            }
+            long a = (base + lo) * stride;
+            kernel.ifft4Load(field, in, offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length,
+                    field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2), field.skew(skewOffset + lo + 1));
+            return;
+        }
+        for (int s = 0; s < 4; s++) {
+            ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
+        }
+        if (size >= CANCEL_CHECK_SLOTS) {
+            checkCancel(cancel);
+        }
+        int m01 = field.skew(skewOffset + lo + q - 1);
+        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
+        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
+        for (int i = lo; i < lo + q; i++) {
+            long a = (base + i) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        }
     }
 
     /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
@@ -217,8 +267,11 @@ public final class LeopardEngine {
      * be non-zero, so butterfly blocks beyond it stay zero and are skipped. The skew factor of the
      * block starting at r of half-width d is skew[skewOffset + r + d - 1].
      *
-     * <p>Depth first: both halves are transformed completely before the layer that joins them, so
-     * the small layers run on blocks that stay in cache (same butterflies as layer by layer).
+     * <p>Depth first and radix 4: the four quarters of a range are transformed completely before
+     * the two layers that join them, which run fused in one pass over the data ({@link
+     * LeopardKernel#ifft4}); an odd layer count leaves radix-2 layers on two-slot blocks at the
+     * bottom. The small layers thus run on blocks that stay in cache, and each byte is loaded
+     * and stored once per two layers (same butterflies as layer by layer).
      */
     private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
             CancelSignal cancel) {
@@ -230,18 +283,37 @@ public final class LeopardEngine {
         if (size == 1 || lo >= truncated) {
             return;
         }
-        int half = size >>> 1;
-        ifftRange(work, stride, base, lo, half, truncated, skewOffset, length, cancel);
-        ifftRange(work, stride, base, lo + half, half, truncated, skewOffset, length, cancel);
+        if (size == 2) {
+            layer2(work, stride, base + lo, 1, field.skew(skewOffset + lo), length, false);
+            return;
+        }
+        // Radix 4: the four quarters completely, then the two layers that join them in one pass.
+        int q = size >>> 2;
+        for (int s = 0; s < 4; s++) {
+            ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, length, cancel);
+        }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        int logM = field.skew(skewOffset + lo + half - 1);
-        for (int i = lo; i < lo + half; i++) {
-            long x = (base + i) * stride;
-            long y = (base + i + half) * stride;
+        int m01 = field.skew(skewOffset + lo + q - 1);
+        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
+        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
+        long quarter = q * stride;
+        for (int i = lo; i < lo + q; i++) {
+            long a = (base + i) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        }
+    }
+
+    /** One radix-2 layer over slots [first, first + 2 * half): forward or inverse butterflies by logM. */
+    private void layer2(MemorySegment work, long stride, int first, int half, int logM, long length, boolean forward) {
+        for (int i = first; i < first + half; i++) {
+            long x = i * stride;
+            long y = (i + half) * stride;
             if (logM == field.modulus) {
                 kernel.xor(work, y, work, x, length);
+            } else if (forward) {
+                kernel.fftButterfly(field, work, x, work, y, length, logM);
             } else {
                 kernel.ifftButterfly(field, work, x, work, y, length, logM);
             }
@@ -264,22 +336,26 @@ public final class LeopardEngine {
         if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
             return;
         }
+        if (size == 2) {
+            layer2(work, stride, lo, 1, field.skew(lo), length, true);
+            return;
+        }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        int half = size >>> 1;
-        int logM = field.skew(lo + half - 1);
-        for (int i = lo; i < lo + half; i++) {
-            long x = i * stride;
-            long y = (i + half) * stride;
-            if (logM == field.modulus) {
-                kernel.xor(work, y, work, x, length);
-            } else {
-                kernel.fftButterfly(field, work, x, work, y, length, logM);
-            }
+        // Radix 4: the two layers that split the range in one pass, then the four quarters.
+        int q = size >>> 2;
+        int m01 = field.skew(lo + q - 1);
+        int m23 = field.skew(lo + 3 * q - 1);
+        int m02 = field.skew(lo + 2 * q - 1);
+        long quarter = q * stride;
+        for (int i = lo; i < lo + q; i++) {
+            long a = i * stride;
+            kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
         }
-        fftRange(work, stride, lo, half, neededBefore, length, cancel);
-        fftRange(work, stride, lo + half, half, neededBefore, length, cancel);
+        for (int s = 0; s < 4; s++) {
+            fftRange(work, stride, lo + s * q, q, neededBefore, length, cancel);
+        }
     }
 
     /**

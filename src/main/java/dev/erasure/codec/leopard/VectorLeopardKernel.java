@@ -69,11 +69,7 @@ public final class VectorLeopardKernel implements LeopardKernel {
             SCALAR.xor(x, xOffset, y, yOffset, length);
             return;
         }
-        long xa = x.address() + xOffset;
-        long ya = y.address() + yOffset;
-        for (long at = 0; at < length; at += LANES) {
-            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
-        }
+        xor(x.address() + xOffset, y.address() + yOffset, length);
     }
 
     @Override
@@ -106,6 +102,179 @@ public final class VectorLeopardKernel implements LeopardKernel {
         butterfly(field, x.address() + xOffset, y.address() + yOffset, length, logM, IFFT);
     }
 
+    @Override
+    public void ifft4(LeopardField field, MemorySegment work, long a, long b, long c, long d, long length,
+            int logM01, int logM23, int logM02) {
+        if (!fast4(field, work, a, b, c, d, length)) {
+            LeopardKernel.super.ifft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
+            return;
+        }
+        long base = work.address();
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
+        if (field.bits == 8) {
+            ifft4x8(t01, t23, t02, base + a, base + b, base + c, base + d, length);
+        } else {
+            ifft4x16(t01, t23, t02, base + a, base + b, base + c, base + d, length);
+        }
+    }
+
+    @Override
+    public void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
+            long c, long d, long length, int logM01, int logM23, int logM02) {
+        boolean nativeInputs = true;
+        for (MemorySegment segment : in) {
+            if (segment != null) {
+                nativeInputs &= segment.isNative();
+                Objects.checkFromIndexSize(inOffset, length, segment.byteSize());
+            }
+        }
+        if (!nativeInputs || !fast4(field, work, a, b, c, d, length)) {
+            LeopardKernel.super.ifft4Load(field, in, inOffset, work, a, b, c, d, length, logM01, logM23, logM02);
+            return;
+        }
+        // Block by block: load a block of each slot, then transform it while it is in L1.
+        long base = work.address();
+        long[] slots = {base + a, base + b, base + c, base + d};
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            for (int i = 0; i < 4; i++) {
+                MemorySegment slot = work.asSlice(slots[i] - base + at, n);
+                if (in[i] == null) {
+                    slot.fill((byte) 0);
+                } else {
+                    MemorySegment.copy(in[i], inOffset + at, slot, 0, n);
+                }
+            }
+            if (field.bits == 8) {
+                ifft4x8(t01, t23, t02, slots[0] + at, slots[1] + at, slots[2] + at, slots[3] + at, n);
+            } else {
+                ifft4x16(t01, t23, t02, slots[0] + at, slots[1] + at, slots[2] + at, slots[3] + at, n);
+            }
+        }
+    }
+
+    @Override
+    public void fft4(LeopardField field, MemorySegment work, long a, long b, long c, long d, long length,
+            int logM01, int logM23, int logM02) {
+        if (!fast4(field, work, a, b, c, d, length)) {
+            LeopardKernel.super.fft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
+            return;
+        }
+        long base = work.address();
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
+        if (field.bits == 8) {
+            fft4x8(t01, t23, t02, base + a, base + b, base + c, base + d, length);
+        } else {
+            fft4x16(t01, t23, t02, base + a, base + b, base + c, base + d, length);
+        }
+    }
+
+    /** The address of a skew factor's product tables, or 0 for a zero skew (logM = modulus): XOR only. */
+    private static long skewTable(LeopardField field, int logM) {
+        return logM == field.modulus ? 0 : field.tables().address() + (long) logM * field.tableBytes;
+    }
+
+    /** Radix-4 needs native memory and, in GF(2^16), one 64-byte block per vector. */
+    private static boolean fast4(LeopardField field, MemorySegment work, long a, long b, long c, long d,
+            long length) {
+        if (!work.isNative() || (field.bits == 16 && LANES != 64)) {
+            return false;
+        }
+        long size = work.byteSize();
+        Objects.checkFromIndexSize(a, length, size);
+        Objects.checkFromIndexSize(b, length, size);
+        Objects.checkFromIndexSize(c, length, size);
+        Objects.checkFromIndexSize(d, length, size);
+        return true;
+    }
+
+    /*
+     * Radix 4 in blocks of BLOCK bytes: the four two-slot butterflies of a block run one after
+     * the other while its 4 x BLOCK bytes stay in the L1 cache, so the slots are read from and
+     * written to the outer caches once per two layers. One loop doing all four butterflies per
+     * vector needs four products in its body; C2 may then stop inlining the Vector API calls
+     * (NodeCountInliningCutoff) and run the loop on boxed vectors, about 100 times slower (seen
+     * for GF(2^16), and for GF(2^8) depending on compile order). Each loop below holds one product.
+     */
+
+    private static void ifft4x8(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            ifft2(8, t01, a + at, b + at, n);
+            ifft2(8, t23, c + at, d + at, n);
+            ifft2(8, t02, a + at, c + at, n);
+            ifft2(8, t02, b + at, d + at, n);
+        }
+    }
+
+    private static void fft4x8(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            fft2(8, t02, a + at, c + at, n);
+            fft2(8, t02, b + at, d + at, n);
+            fft2(8, t01, a + at, b + at, n);
+            fft2(8, t23, c + at, d + at, n);
+        }
+    }
+
+    private static void ifft4x16(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            ifft2(16, t01, a + at, b + at, n);
+            ifft2(16, t23, c + at, d + at, n);
+            ifft2(16, t02, a + at, c + at, n);
+            ifft2(16, t02, b + at, d + at, n);
+        }
+    }
+
+    private static void fft4x16(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            fft2(16, t02, a + at, c + at, n);
+            fft2(16, t02, b + at, d + at, n);
+            fft2(16, t01, a + at, b + at, n);
+            fft2(16, t23, c + at, d + at, n);
+        }
+    }
+
+    /** One inverse butterfly of a radix-4 block; a zero skew (table 0) only XORs: y ^= x. */
+    private static void ifft2(int bits, long table, long xa, long ya, long length) {
+        if (table == 0) {
+            xor(ya, xa, length);
+        } else if (bits == 8) {
+            ifft8(table, xa, ya, length);
+        } else {
+            ifft16(table, xa, ya, length);
+        }
+    }
+
+    /** One forward butterfly of a radix-4 block; a zero skew (table 0) only XORs: y ^= x. */
+    private static void fft2(int bits, long table, long xa, long ya, long length) {
+        if (table == 0) {
+            xor(ya, xa, length);
+        } else if (bits == 8) {
+            fft8(table, xa, ya, length);
+        } else {
+            fft16(table, xa, ya, length);
+        }
+    }
+
+    private static void xor(long xa, long ya, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    /** Bytes per slot of one GF(2^16) radix-4 block: 4 x 2 KiB fit the L1 data cache. */
+    private static final long BLOCK = 2048;
+
     private static final int MUL = 0;
     private static final int FFT = 1;
     private static final int IFFT = 2;
@@ -113,37 +282,33 @@ public final class VectorLeopardKernel implements LeopardKernel {
     private static void butterfly(LeopardField field, long xa, long ya, long length, int logM, int op) {
         long table = field.tables().address() + (long) logM * field.tableBytes;
         if (field.bits == 8) {
-            ByteVector low = load(table);
-            ByteVector high = load(table + 16);
             switch (op) {
-                case MUL -> mul8(low, high, xa, ya, length);
-                case FFT -> fft8(low, high, xa, ya, length);
-                default -> ifft8(low, high, xa, ya, length);
+                case MUL -> mul8(table, xa, ya, length);
+                case FFT -> fft8(table, xa, ya, length);
+                default -> ifft8(table, xa, ya, length);
             }
         } else if (LANES == 64) {
-            // Pairs of 16-entry tables (see LeopardField's FF16 layout): lanes 0-31 look up the
-            // first table of a pair, lanes 32-63 (indexes + 16) the second.
-            ByteVector own0 = load(table);          // nibble 0 -> low plane | nibble 2 -> high plane
-            ByteVector own1 = load(table + 32);     // nibble 1 -> low plane | nibble 3 -> high plane
-            ByteVector other0 = load(table + 64);   // nibble 2 -> low plane | nibble 0 -> high plane
-            ByteVector other1 = load(table + 96);   // nibble 3 -> low plane | nibble 1 -> high plane
             switch (op) {
-                case MUL -> mul16(own0, own1, other0, other1, xa, ya, length);
-                case FFT -> fft16(own0, own1, other0, other1, xa, ya, length);
-                default -> ifft16(own0, own1, other0, other1, xa, ya, length);
+                case MUL -> mul16(table, xa, ya, length);
+                case FFT -> fft16(table, xa, ya, length);
+                default -> ifft16(table, xa, ya, length);
             }
         } else {
             butterfly16Narrow(table, xa, ya, length, op);
         }
     }
 
-    private static void mul8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+    private static void mul8(long table, long xa, long ya, long length) {
+        ByteVector low = load(table);
+        ByteVector high = load(table + 16);
         for (long at = 0; at < length; at += LANES) {
             product8(load(ya + at), low, high).intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
-    private static void fft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+    private static void fft8(long table, long xa, long ya, long length) {
+        ByteVector low = load(table);
+        ByteVector high = load(table + 16);
         for (long at = 0; at < length; at += LANES) {
             ByteVector y = load(ya + at);
             ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product8(y, low, high));
@@ -152,7 +317,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
         }
     }
 
-    private static void ifft8(ByteVector low, ByteVector high, long xa, long ya, long length) {
+    private static void ifft8(long table, long xa, long ya, long length) {
+        ByteVector low = load(table);
+        ByteVector high = load(table + 16);
         for (long at = 0; at < length; at += LANES) {
             ByteVector x = load(xa + at);
             ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
@@ -165,16 +332,29 @@ public final class VectorLeopardKernel implements LeopardKernel {
         return v.and((byte) 0x0F).selectFrom(low).lanewise(VectorOperators.XOR, highNibbles(v).selectFrom(high));
     }
 
-    /** 64 lanes: one vector per 64-byte block. */
-    private static void mul16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
-            long ya, long length) {
+    /*
+     * 64 lanes: one vector per 64-byte block. The tables are pairs of 16-entry tables (see
+     * LeopardField's FF16 layout): lanes 0-31 look up the first table of a pair, lanes 32-63
+     * (indexes + 16) the second. At table + 0: nibble 0 -> low plane | nibble 2 -> high plane;
+     * + 32: nibble 1 -> low | nibble 3 -> high; + 64: nibble 2 -> low | nibble 0 -> high;
+     * + 96: nibble 3 -> low | nibble 1 -> high.
+     */
+
+    private static void mul16(long table, long xa, long ya, long length) {
+        ByteVector own0 = load(table);
+        ByteVector own1 = load(table + 32);
+        ByteVector other0 = load(table + 64);
+        ByteVector other1 = load(table + 96);
         for (long at = 0; at < length; at += 64) {
             product16(load(ya + at), own0, own1, other0, other1).intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
-    private static void fft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
-            long ya, long length) {
+    private static void fft16(long table, long xa, long ya, long length) {
+        ByteVector own0 = load(table);
+        ByteVector own1 = load(table + 32);
+        ByteVector other0 = load(table + 64);
+        ByteVector other1 = load(table + 96);
         for (long at = 0; at < length; at += 64) {
             ByteVector y = load(ya + at);
             ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
@@ -183,8 +363,11 @@ public final class VectorLeopardKernel implements LeopardKernel {
         }
     }
 
-    private static void ifft16(ByteVector own0, ByteVector own1, ByteVector other0, ByteVector other1, long xa,
-            long ya, long length) {
+    private static void ifft16(long table, long xa, long ya, long length) {
+        ByteVector own0 = load(table);
+        ByteVector own1 = load(table + 32);
+        ByteVector other0 = load(table + 64);
+        ByteVector other1 = load(table + 96);
         for (long at = 0; at < length; at += 64) {
             ByteVector x = load(xa + at);
             ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +49,80 @@ class LeopardKernelAgreementTest {
                 assertThat(actual[0].mismatch(expected[0])).as("x after op %d, logM %d, round %d", op, logM, round)
                         .isEqualTo(-1L);
                 assertThat(actual[1].mismatch(expected[1])).as("y after op %d, logM %d, round %d", op, logM, round)
+                        .isEqualTo(-1L);
+            }
+        }
+    }
+
+    /**
+     * The fused radix-4 steps equal four two-slot butterflies of the scalar reference, with zero
+     * skew factors (logM = modulus: XOR only) mixed in, on native and heap work areas.
+     */
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void radix4_matchesComposedScalarButterflies(int bits) {
+        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        LeopardKernel scalar = new ScalarLeopardKernel();
+        LeopardKernel vector = new VectorLeopardKernel();
+        Random random = new Random(bits * 31L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                int length = 64 * (1 + random.nextInt(20));
+                long stride = length + 64L * random.nextInt(3);
+                long first = 64L * random.nextInt(3);
+                boolean heap = round % 10 == 9;
+                int[] logs = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+                }
+                MemorySegment work = randomSegment(arena, first + 4 * stride, random, heap);
+                MemorySegment expected = copy(arena, work);
+                MemorySegment actual = copy(arena, work);
+                long a = first;
+                boolean inverse = round % 2 == 0;
+                for (LeopardKernel k : new LeopardKernel[] {scalar, vector}) {
+                    MemorySegment w = k == scalar ? expected : actual;
+                    if (inverse) {
+                        k.ifft4(field, w, a, a + stride, a + 2 * stride, a + 3 * stride, length, logs[0], logs[1],
+                                logs[2]);
+                    } else {
+                        k.fft4(field, w, a, a + stride, a + 2 * stride, a + 3 * stride, length, logs[0], logs[1],
+                                logs[2]);
+                    }
+                }
+                assertThat(actual.mismatch(expected)).as("%s, logs %s, round %d", inverse ? "ifft4" : "fft4",
+                        Arrays.toString(logs), round).isEqualTo(-1L);
+            }
+        }
+    }
+
+    /** ifft4Load (inputs read block by block, null inputs as zeros) equals the scalar copy-then-transform. */
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void radix4Load_matchesScalar(int bits) {
+        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        Random random = new Random(bits * 131L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                int length = 64 * (1 + random.nextInt(80));
+                long inOffset = 64L * random.nextInt(3);
+                MemorySegment[] in = new MemorySegment[4];
+                for (int i = 0; i < 4; i++) {
+                    in[i] = random.nextInt(4) == 0 ? null : randomSegment(arena, inOffset + length, random, round % 10 == 9);
+                }
+                int[] logs = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+                }
+                MemorySegment expected = randomSegment(arena, 4L * length, random, false);
+                MemorySegment actual = copy(arena, expected);
+                new ScalarLeopardKernel().ifft4Load(field, in, inOffset, expected, 0, length, 2L * length,
+                        3L * length, length, logs[0], logs[1], logs[2]);
+                new VectorLeopardKernel().ifft4Load(field, in, inOffset, actual, 0, length, 2L * length,
+                        3L * length, length, logs[0], logs[1], logs[2]);
+                assertThat(actual.mismatch(expected)).as("logs %s, round %d", Arrays.toString(logs), round)
                         .isEqualTo(-1L);
             }
         }
