@@ -1,6 +1,8 @@
 package dev.erasure.api.stream;
 
 import static io.restassured.RestAssured.given;
+import static dev.erasure.api.stream.ShutdownStreams.readStripe;
+import static dev.erasure.api.stream.ShutdownStreams.startStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,10 +48,10 @@ class ShutdownAdmissionTest {
         }
     }
 
-    private static final int K = 4;
-    private static final int M = 2;
-    private static final int CELL = 4096;
-    private static final int STRIPE = K * CELL;
+    private static final int K = ShutdownStreams.K;
+    private static final int M = ShutdownStreams.M;
+    private static final int CELL = ShutdownStreams.CELL;
+    private static final int STRIPE = ShutdownStreams.STRIPE;
 
     @TestHTTPResource("/")
     URI base;
@@ -132,35 +134,6 @@ class ShutdownAdmissionTest {
         String metrics = given().get("/q/metrics").asString();
         assertThat(counter(metrics, "erasure_rejections_total", "op=\"encode\"", "reason=\"shutting_down\""))
                 .as("the two late requests, counted as refusals by reason").isEqualTo(2.0);
-    }
-
-    /** Starts an encode stream, sends its first stripe and reads that stripe back. */
-    private StreamClient.Parts startStream(StreamClient client, byte[] object) throws IOException {
-        client.send("POST /v1/stripes/encode?k=" + K + "&m=" + M + "&cell=" + CELL + " HTTP/1.1\r\nHost: test\r\n"
-                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-        client.chunk(object, 0, STRIPE);
-        client.out.flush();
-        client.readHead();
-        assertThat(client.status).isEqualTo(200);
-        StreamClient.Parts parts = new StreamClient.Parts(client.body(), client.boundary());
-        readStripe(parts, object, 0);
-        return parts;
-    }
-
-    /** Reads the k + m parts of a stripe; the data cells must be the object's bytes (zero-padded). */
-    private static void readStripe(StreamClient.Parts parts, byte[] object, int stripe) throws IOException {
-        byte[] cell = new byte[CELL];
-        for (int shard = 0; shard < K + M; shard++) {
-            Map<String, String> head = parts.next();
-            assertThat(head).containsEntry("stripe-index", Integer.toString(stripe))
-                    .containsEntry("shard-index", Integer.toString(shard));
-            parts.body(cell, CELL);
-            if (shard < K) {
-                int from = Math.min(object.length, stripe * STRIPE + shard * CELL);
-                byte[] expected = Arrays.copyOf(Arrays.copyOfRange(object, from, Math.min(object.length, from + CELL)), CELL);
-                assertThat(cell).as("stripe %d cell %d", stripe, shard).isEqualTo(expected);
-            }
-        }
     }
 
     private void awaitAdmitted(int requests) throws InterruptedException {

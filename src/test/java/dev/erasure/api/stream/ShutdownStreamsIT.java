@@ -1,5 +1,7 @@
 package dev.erasure.api.stream;
 
+import static dev.erasure.api.stream.ShutdownStreams.readStripe;
+import static dev.erasure.api.stream.ShutdownStreams.startStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,10 +39,9 @@ class ShutdownStreamsIT {
     private static final Path LOG = Path.of("target/shutdown-streams-it.log");
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:/]+:(\\d+)");
     private static final Duration BOUND = Duration.ofSeconds(60);
-    private static final int K = 4;
-    private static final int M = 2;
-    private static final int CELL = 4096;
-    private static final int STRIPE = K * CELL;
+    private static final int K = ShutdownStreams.K;
+    private static final int CELL = ShutdownStreams.CELL;
+    private static final int STRIPE = ShutdownStreams.STRIPE;
 
     private Process process;
     private int port;
@@ -185,33 +185,6 @@ class ShutdownStreamsIT {
             runs.add(count + " x " + last);
         }
         return runs.toString();
-    }
-
-    private StreamClient.Parts startStream(StreamClient client, byte[] object) throws IOException {
-        client.send("POST /v1/stripes/encode?k=" + K + "&m=" + M + "&cell=" + CELL + " HTTP/1.1\r\nHost: test\r\n"
-                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-        client.chunk(object, 0, STRIPE);
-        client.out.flush();
-        client.readHead();
-        assertThat(client.status).isEqualTo(200);
-        StreamClient.Parts parts = new StreamClient.Parts(client.body(), client.boundary());
-        readStripe(parts, object, 0);
-        return parts;
-    }
-
-    private static void readStripe(StreamClient.Parts parts, byte[] object, int stripe) throws IOException {
-        byte[] cell = new byte[CELL];
-        for (int shard = 0; shard < K + M; shard++) {
-            Map<String, String> head = parts.next();
-            assertThat(head).containsEntry("stripe-index", Integer.toString(stripe))
-                    .containsEntry("shard-index", Integer.toString(shard));
-            parts.body(cell, CELL);
-            if (shard < K) {
-                int from = Math.min(object.length, stripe * STRIPE + shard * CELL);
-                byte[] expected = Arrays.copyOf(Arrays.copyOfRange(object, from, Math.min(object.length, from + CELL)), CELL);
-                assertThat(cell).as("stripe %d cell %d", stripe, shard).isEqualTo(expected);
-            }
-        }
     }
 
     private void start() throws IOException, InterruptedException {
