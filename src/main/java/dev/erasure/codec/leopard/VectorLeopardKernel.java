@@ -201,7 +201,10 @@ public final class VectorLeopardKernel implements LeopardKernel {
      * written to the outer caches once per two layers. One loop doing all four butterflies per
      * vector needs four products in its body; C2 may then stop inlining the Vector API calls
      * (NodeCountInliningCutoff) and run the loop on boxed vectors, about 100 times slower (seen
-     * for GF(2^16), and for GF(2^8) depending on compile order). Each loop below holds one product.
+     * for GF(2^16), and for GF(2^8) depending on compile order). Each loop below holds one product,
+     * and the GF(2^8) and GF(2^16) variants stay separate methods so that each compiles only its
+     * own product loops (one method taking the width as a parameter was slower and unsteady:
+     * docs/benchmarks.md, Leopard experiments).
      */
 
     private static void ifft4x8(long t01, long t23, long t02, long a, long b, long c, long d, long length) {
