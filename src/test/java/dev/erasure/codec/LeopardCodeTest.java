@@ -49,7 +49,8 @@ class LeopardCodeTest {
     }
 
     static Stream<Arguments> largeShapes() {
-        int[][] shapes = {{100, 28}, {128, 128}, {200, 40}, {1000, 200}, {3000, 1000}};
+        // 300+4, 260+3 and 300+2: the fused small-m encode over GF(2^16).
+        int[][] shapes = {{100, 28}, {128, 128}, {200, 40}, {1000, 200}, {3000, 1000}, {300, 4}, {260, 3}, {300, 2}};
         List<Arguments> arguments = new ArrayList<>();
         for (LeopardKernel kernel : kernels()) {
             for (int[] shape : shapes) {
@@ -204,6 +205,46 @@ class LeopardCodeTest {
             MemorySegment[] shards = TestShards.randomStripe(arena, 100, 128, 64, new Random(3));
             assertThatThrownBy(() -> code.encode(shards, cancelOnThird)).isInstanceOf(CodingCancelledException.class);
         }
+    }
+
+    /**
+     * The fused small-m encode (10+4 and 6+3, GF(2^8)) over shards wider than one column chunk
+     * (512 KiB at m = 4) with a tail chunk: losing any m data shards decodes back, and the cancel
+     * signal is asked between chunks.
+     */
+    @ParameterizedTest(name = "{0}+{1} on {2}")
+    @MethodSource("smallMShapes")
+    void smallM_acrossColumnChunks_roundTripsAndCancels(int k, int m, LeopardKernel kernel) {
+        LeopardCode code = LeopardCode.create(k, m, kernel);
+        long size = (512L << 10) + 192;
+        Random random = new Random(k * 7L + m);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment[] original = TestShards.randomStripe(arena, k, k + m, size, random);
+            code.encode(original, CancelSignal.NEVER);
+            assertThat(code.verify(original, CancelSignal.NEVER)).isEmpty();
+            boolean[] lost = new boolean[k + m];
+            for (int c = 0; c < m; ) {
+                int i = random.nextInt(k);
+                if (!lost[i]) {
+                    lost[i] = true;
+                    c++;
+                }
+            }
+            assertReconstructs(code, arena, original, lost);
+            AtomicInteger asked = new AtomicInteger();
+            CancelSignal cancelOnSecond = () -> asked.incrementAndGet() >= 2;
+            assertThatThrownBy(() -> code.encode(original, cancelOnSecond)).isInstanceOf(CodingCancelledException.class);
+            assertThat(asked.get()).isEqualTo(2);
+        }
+    }
+
+    static Stream<Arguments> smallMShapes() {
+        List<Arguments> arguments = new ArrayList<>();
+        for (LeopardKernel kernel : kernels()) {
+            arguments.add(Arguments.of(10, 4, kernel));
+            arguments.add(Arguments.of(6, 3, kernel));
+        }
+        return arguments.stream();
     }
 
     private static void assertReconstructs(LeopardCode code, Arena arena, MemorySegment[] original, int mask) {

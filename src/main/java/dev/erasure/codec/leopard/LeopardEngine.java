@@ -63,6 +63,8 @@ public final class LeopardEngine {
     private final int n;
     /** For the encoder's FFT: how many of the outputs below i are parity shards (min(i, r)). */
     private final int[] parityOutputs;
+    /** The multipliers of {@link LeopardKernel#encodeSmall} when the FFT code has m = 2 or 4, else null. */
+    private final int[] smallLogs;
 
     /** IFFT/FFT ranges of at least this many slots ask the cancel signal before their joining layer. */
     private static final int CANCEL_CHECK_SLOTS = 8;
@@ -92,6 +94,32 @@ public final class LeopardEngine {
             case FF16 -> LeopardField.ff16();
             default -> null;
         };
+        this.smallLogs = field != null && (m == 2 || m == 4) ? smallLogs() : null;
+    }
+
+    /**
+     * The multipliers of the fused small-m encode, in the order {@link LeopardKernel#encodeSmall}
+     * takes them: group g's inverse FFT has the skew factors of positions m(g + 1).., as in
+     * {@link #encodeChunk}; the forward FFT those of positions 0...
+     */
+    private int[] smallLogs() {
+        int groups = (dataShards + m - 1) / m;
+        if (m == 2) {
+            int[] logs = new int[groups + 1];
+            for (int g = 0; g < groups; g++) {
+                logs[g] = field.skew(2 * (g + 1));
+            }
+            logs[groups] = field.skew(0);
+            return logs;
+        }
+        int[] logs = new int[3 * groups + 3];
+        for (int g = 0; g <= groups; g++) {
+            int first = g < groups ? 4 * (g + 1) : 0;
+            logs[3 * g] = field.skew(first);
+            logs[3 * g + 1] = field.skew(first + 2);
+            logs[3 * g + 2] = field.skew(first + 1);
+        }
+        return logs;
     }
 
     /** The method leopard uses for k data and r parity shards. */
@@ -129,6 +157,10 @@ public final class LeopardEngine {
      * {@code size} bytes.
      */
     public void encode(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel) {
+        if (smallLogs != null) {
+            encodeSmall(data, parity, size, cancel, null);
+            return;
+        }
         encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
             for (int j = 0; j < parityShards; j++) {
                 if (parity[j] != null) {
@@ -146,15 +178,47 @@ public final class LeopardEngine {
      */
     public boolean[] verify(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel) {
         boolean[] bad = new boolean[parityShards];
-        encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
+        ParitySink compare = (offset, length, work, stride) -> {
             for (int j = 0; j < parityShards; j++) {
                 if (!bad[j]) {
                     bad[j] = MemorySegment.mismatch(work, j * stride, j * stride + length, parity[j], offset,
                             offset + length) >= 0;
                 }
             }
-        });
+        };
+        if (smallLogs != null) {
+            encodeSmall(data, null, size, cancel, compare);
+        } else {
+            encodeColumns(data, size, cancel, compare);
+        }
         return bad;
+    }
+
+    /**
+     * The FFT encode at m = 2 or 4 ({@link LeopardKernel#encodeSmall}), column chunk by column
+     * chunk: wanted parity shards ({@code parity[j]} non-null) are written in place, the other
+     * outputs (unwanted, j >= r, or all of them when {@code parity} is null) go to the work area,
+     * whose slot j (stride = the chunk) the sink then sees.
+     */
+    private void encodeSmall(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel,
+            ParitySink sink) {
+        long chunk = chunkFor(2 * m, size);
+        try (WorkAreas.Lease lease = WorkAreas.lend(m * chunk)) {
+            MemorySegment work = lease.segment();
+            MemorySegment[] out = new MemorySegment[m];
+            for (long offset = 0; offset < size; offset += chunk) {
+                checkCancel(cancel);
+                long length = Math.min(chunk, size - offset);
+                for (int j = 0; j < m; j++) {
+                    boolean direct = parity != null && j < parityShards && parity[j] != null;
+                    out[j] = direct ? parity[j].asSlice(offset, length) : work.asSlice(j * chunk, length);
+                }
+                kernel.encodeSmall(field, m, data, offset, out, 0, length, smallLogs);
+                if (sink != null) {
+                    sink.accept(offset, length, work, chunk);
+                }
+            }
+        }
     }
 
     private void encodeColumns(MemorySegment[] data, long size, CancelSignal cancel, ParitySink sink) {

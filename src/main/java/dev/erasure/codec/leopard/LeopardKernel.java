@@ -1,5 +1,6 @@
 package dev.erasure.codec.leopard;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -77,21 +78,89 @@ public interface LeopardKernel {
         fft2(field, work, c, d, length, logM23);
     }
 
+    /**
+     * The whole FFT encode of a column range when the parity needs m = 2 or 4 slots, from the data
+     * shards straight into the m outputs: data shard i ({@code in[i]} at {@code inOffset}; null, and
+     * every position from {@code in.length} up to a multiple of m, reads as zeros) belongs to group
+     * i / m; each group goes through an inverse FFT of size m with its own skew factors, the group
+     * results are XORed together, and a forward FFT of size m of that sum is written to
+     * {@code out[0..m-1]} at {@code outOffset}.
+     *
+     * <p>{@code logs} holds the multipliers (a value equal to {@link LeopardField#modulus} is a zero
+     * skew factor: XOR only): for m = 4, three per group in the order of {@link #ifft4} (logM01,
+     * logM23, logM02), then the three of the forward step ({@link #fft4}); for m = 2, one per group,
+     * then the forward one. The default composes {@link #ifft4}, {@link #xor} and the two-slot
+     * butterflies over a temporary area (the reference); kernels may instead keep a column block of
+     * every slot in registers and cache, reading the data once and writing the parity once.
+     */
+    default void encodeSmall(LeopardField field, int m, MemorySegment[] in, long inOffset, MemorySegment[] out,
+            long outOffset, long length, int[] logs) {
+        if (m != 2 && m != 4) {
+            throw new IllegalArgumentException("encodeSmall needs m = 2 or 4, got " + m);
+        }
+        int groups = (in.length + m - 1) / m;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment group = arena.allocate(m * length, 64);
+            for (int g = 0; g < groups; g++) {
+                for (int i = 0; i < m; i++) {
+                    int shard = g * m + i;
+                    if (shard >= in.length || in[shard] == null) {
+                        group.asSlice(i * length, length).fill((byte) 0);
+                    } else {
+                        MemorySegment.copy(in[shard], inOffset, group, i * length, length);
+                    }
+                }
+                if (m == 4) {
+                    ifft4(field, group, 0, length, 2 * length, 3 * length, length, logs[3 * g], logs[3 * g + 1],
+                            logs[3 * g + 2]);
+                } else {
+                    ifft2(field, group, 0, length, length, logs[g]);
+                }
+                for (int i = 0; i < m; i++) {
+                    if (g == 0) {
+                        MemorySegment.copy(group, i * length, out[i], outOffset, length);
+                    } else {
+                        xor(out[i], outOffset, group, i * length, length);
+                    }
+                }
+            }
+        }
+        if (m == 4) {
+            int f = 3 * groups;
+            fft2(field, out[0], outOffset, out[2], outOffset, length, logs[f + 2]);
+            fft2(field, out[1], outOffset, out[3], outOffset, length, logs[f + 2]);
+            fft2(field, out[0], outOffset, out[1], outOffset, length, logs[f]);
+            fft2(field, out[2], outOffset, out[3], outOffset, length, logs[f + 1]);
+        } else {
+            fft2(field, out[0], outOffset, out[1], outOffset, length, logs[groups]);
+        }
+    }
+
     /** An inverse butterfly of an FFT layer: XOR only when the skew is zero (logM = modulus). */
     private void ifft2(LeopardField field, MemorySegment work, long x, long y, long length, int logM) {
-        if (logM == field.modulus) {
-            xor(work, y, work, x, length);
-        } else {
-            ifftButterfly(field, work, x, work, y, length, logM);
-        }
+        ifft2(field, work, x, work, y, length, logM);
     }
 
     /** A forward butterfly of an FFT layer: XOR only when the skew is zero (logM = modulus). */
     private void fft2(LeopardField field, MemorySegment work, long x, long y, long length, int logM) {
+        fft2(field, work, x, work, y, length, logM);
+    }
+
+    private void ifft2(LeopardField field, MemorySegment xs, long x, MemorySegment ys, long y, long length,
+            int logM) {
         if (logM == field.modulus) {
-            xor(work, y, work, x, length);
+            xor(ys, y, xs, x, length);
         } else {
-            fftButterfly(field, work, x, work, y, length, logM);
+            ifftButterfly(field, xs, x, ys, y, length, logM);
+        }
+    }
+
+    private void fft2(LeopardField field, MemorySegment xs, long x, MemorySegment ys, long y, long length,
+            int logM) {
+        if (logM == field.modulus) {
+            xor(ys, y, xs, x, length);
+        } else {
+            fftButterfly(field, xs, x, ys, y, length, logM);
         }
     }
 }

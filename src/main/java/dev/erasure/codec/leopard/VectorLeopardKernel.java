@@ -1,5 +1,6 @@
 package dev.erasure.codec.leopard;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -176,6 +177,272 @@ public final class VectorLeopardKernel implements LeopardKernel {
         }
     }
 
+    @Override
+    public void encodeSmall(LeopardField field, int m, MemorySegment[] in, long inOffset, MemorySegment[] out,
+            long outOffset, long length, int[] logs) {
+        if ((m != 2 && m != 4) || (field.bits == 16 && LANES != 64) || !allNative(in, inOffset, length)
+                || !allNative(out, outOffset, length)) {
+            LeopardKernel.super.encodeSmall(field, m, in, inOffset, out, outOffset, length, logs);
+            return;
+        }
+        int groups = (in.length + m - 1) / m;
+        long[] src = new long[groups * m];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i < in.length && in[i] != null ? in[i].address() + inOffset : 0;
+        }
+        long[] dst = new long[m];
+        for (int j = 0; j < m; j++) {
+            dst[j] = out[j].address() + outOffset;
+        }
+        long[] tables = new long[logs.length];
+        for (int i = 0; i < logs.length; i++) {
+            tables[i] = skewTable(field, logs[i]);
+        }
+        if (field.bits == 8) {
+            if (m == 4) {
+                encode4x8(src, dst, tables, SMALL_TEMP.get().address(), length);
+            } else {
+                encode2x8(src, dst, tables, length);
+            }
+        } else if (m == 4) {
+            encode4x16(src, dst, tables, SMALL_TEMP.get().address(), length);
+        } else {
+            encode2x16(src, dst, tables, length);
+        }
+    }
+
+    /** Whether every non-null segment is native and holds {@code length} bytes at {@code offset}. */
+    private static boolean allNative(MemorySegment[] segments, long offset, long length) {
+        for (MemorySegment segment : segments) {
+            if (segment != null) {
+                if (!segment.isNative()) {
+                    return false;
+                }
+                Objects.checkFromIndexSize(offset, length, segment.byteSize());
+            }
+        }
+        return true;
+    }
+
+    /*
+     * Fused small-m encode, in column blocks of BLOCK bytes. For m = 4, group 0's first inverse
+     * layer reads the data and writes the four parity blocks, its second runs in place on them;
+     * a later group's first layer writes the per-thread temporary blocks and its second layer XORs
+     * its results into the parity blocks; the forward step then runs in place. The parity blocks
+     * and the temporary blocks (16 KiB) stay in L1 while a block's data streams through once. As
+     * in the radix-4 methods, each loop holds one product and takes only addresses, so C2
+     * compiles each loop alone whether or not it inlines them here. A missing input (past k)
+     * reads the zero block.
+     */
+
+    private static void encode4x8(long[] src, long[] dst, long[] tables, long temp, long length) {
+        int groups = src.length / 4;
+        long t0 = temp;
+        long t1 = temp + BLOCK;
+        long t2 = temp + 2 * BLOCK;
+        long t3 = temp + 3 * BLOCK;
+        int f = 3 * groups;
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            long p0 = dst[0] + at;
+            long p1 = dst[1] + at;
+            long p2 = dst[2] + at;
+            long p3 = dst[3] + at;
+            for (int g = 0; g < groups; g++) {
+                long s0 = source(src[4 * g], at);
+                long s1 = source(src[4 * g + 1], at);
+                long s2 = source(src[4 * g + 2], at);
+                long s3 = source(src[4 * g + 3], at);
+                if (g == 0) {
+                    ifftTo(8, tables[0], s0, s1, p0, p1, n);
+                    ifftTo(8, tables[1], s2, s3, p2, p3, n);
+                    ifftTo(8, tables[2], p0, p2, p0, p2, n);
+                    ifftTo(8, tables[2], p1, p3, p1, p3, n);
+                } else {
+                    ifftTo(8, tables[3 * g], s0, s1, t0, t1, n);
+                    ifftTo(8, tables[3 * g + 1], s2, s3, t2, t3, n);
+                    ifftAcc(8, tables[3 * g + 2], t0, t2, p0, p2, n);
+                    ifftAcc(8, tables[3 * g + 2], t1, t3, p1, p3, n);
+                }
+            }
+            fft2(8, tables[f + 2], p0, p2, n);
+            fft2(8, tables[f + 2], p1, p3, n);
+            fft2(8, tables[f], p0, p1, n);
+            fft2(8, tables[f + 1], p2, p3, n);
+        }
+    }
+
+    private static void encode4x16(long[] src, long[] dst, long[] tables, long temp, long length) {
+        int groups = src.length / 4;
+        long t0 = temp;
+        long t1 = temp + BLOCK;
+        long t2 = temp + 2 * BLOCK;
+        long t3 = temp + 3 * BLOCK;
+        int f = 3 * groups;
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            long p0 = dst[0] + at;
+            long p1 = dst[1] + at;
+            long p2 = dst[2] + at;
+            long p3 = dst[3] + at;
+            for (int g = 0; g < groups; g++) {
+                long s0 = source(src[4 * g], at);
+                long s1 = source(src[4 * g + 1], at);
+                long s2 = source(src[4 * g + 2], at);
+                long s3 = source(src[4 * g + 3], at);
+                if (g == 0) {
+                    ifftTo(16, tables[0], s0, s1, p0, p1, n);
+                    ifftTo(16, tables[1], s2, s3, p2, p3, n);
+                    ifftTo(16, tables[2], p0, p2, p0, p2, n);
+                    ifftTo(16, tables[2], p1, p3, p1, p3, n);
+                } else {
+                    ifftTo(16, tables[3 * g], s0, s1, t0, t1, n);
+                    ifftTo(16, tables[3 * g + 1], s2, s3, t2, t3, n);
+                    ifftAcc(16, tables[3 * g + 2], t0, t2, p0, p2, n);
+                    ifftAcc(16, tables[3 * g + 2], t1, t3, p1, p3, n);
+                }
+            }
+            fft2(16, tables[f + 2], p0, p2, n);
+            fft2(16, tables[f + 2], p1, p3, n);
+            fft2(16, tables[f], p0, p1, n);
+            fft2(16, tables[f + 1], p2, p3, n);
+        }
+    }
+
+    private static void encode2x8(long[] src, long[] dst, long[] tables, long length) {
+        int groups = src.length / 2;
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            long p0 = dst[0] + at;
+            long p1 = dst[1] + at;
+            for (int g = 0; g < groups; g++) {
+                long s0 = source(src[2 * g], at);
+                long s1 = source(src[2 * g + 1], at);
+                if (g == 0) {
+                    ifftTo(8, tables[0], s0, s1, p0, p1, n);
+                } else {
+                    ifftAcc(8, tables[g], s0, s1, p0, p1, n);
+                }
+            }
+            fft2(8, tables[groups], p0, p1, n);
+        }
+    }
+
+    private static void encode2x16(long[] src, long[] dst, long[] tables, long length) {
+        int groups = src.length / 2;
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            long p0 = dst[0] + at;
+            long p1 = dst[1] + at;
+            for (int g = 0; g < groups; g++) {
+                long s0 = source(src[2 * g], at);
+                long s1 = source(src[2 * g + 1], at);
+                if (g == 0) {
+                    ifftTo(16, tables[0], s0, s1, p0, p1, n);
+                } else {
+                    ifftAcc(16, tables[g], s0, s1, p0, p1, n);
+                }
+            }
+            fft2(16, tables[groups], p0, p1, n);
+        }
+    }
+
+    /** The address of a data block, or of the zero block for a missing input (address 0). */
+    private static long source(long base, long at) {
+        return base == 0 ? ZERO_BLOCK.address() : base + at;
+    }
+
+    /** Inverse butterfly from (xs, ys) to (xd, yd): yd = ys ^ xs, xd = xs ^ yd * m; XOR only for table 0. */
+    private static void ifftTo(int bits, long table, long xs, long ys, long xd, long yd, long length) {
+        if (table == 0) {
+            xorTo(xs, ys, xd, yd, length);
+        } else if (bits == 8) {
+            ifft8To(table, xs, ys, xd, yd, length);
+        } else {
+            ifft16To(table, xs, ys, xd, yd, length);
+        }
+    }
+
+    /** {@link #ifftTo} whose results are XORed into (xd, yd) instead of stored. */
+    private static void ifftAcc(int bits, long table, long xs, long ys, long xd, long yd, long length) {
+        if (table == 0) {
+            xorAcc(xs, ys, xd, yd, length);
+        } else if (bits == 8) {
+            ifft8Acc(table, xs, ys, xd, yd, length);
+        } else {
+            ifft16Acc(table, xs, ys, xd, yd, length);
+        }
+    }
+
+    private static void xorTo(long xs, long ys, long xd, long yd, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, yd + at, ORDER);
+            x.intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
+    private static void xorAcc(long xs, long ys, long xd, long yd, long length) {
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
+    private static void ifft8To(long table, long xs, long ys, long xd, long yd, long length) {
+        ByteVector low = load(table);
+        ByteVector high = load(table + 16);
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, yd + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
+    private static void ifft8Acc(long table, long xs, long ys, long xd, long yd, long length) {
+        ByteVector low = load(table);
+        ByteVector high = load(table + 16);
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            x = x.lanewise(VectorOperators.XOR, product8(y, low, high));
+            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
+    private static void ifft16To(long table, long xs, long ys, long xd, long yd, long length) {
+        ByteVector own0 = load(table);
+        ByteVector own1 = load(table + 32);
+        ByteVector other0 = load(table + 64);
+        ByteVector other1 = load(table + 96);
+        for (long at = 0; at < length; at += 64) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            y.intoMemorySegment(ALL, yd + at, ORDER);
+            x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
+                    .intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
+    private static void ifft16Acc(long table, long xs, long ys, long xd, long yd, long length) {
+        ByteVector own0 = load(table);
+        ByteVector own1 = load(table + 32);
+        ByteVector other0 = load(table + 64);
+        ByteVector other1 = load(table + 96);
+        for (long at = 0; at < length; at += 64) {
+            ByteVector x = load(xs + at);
+            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            x = x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
+            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+        }
+    }
+
     /** The address of a skew factor's product tables, or 0 for a zero skew (logM = modulus): XOR only. */
     private static long skewTable(LeopardField field, int logM) {
         return logM == field.modulus ? 0 : field.tables().address() + (long) logM * field.tableBytes;
@@ -277,6 +544,12 @@ public final class VectorLeopardKernel implements LeopardKernel {
 
     /** Bytes per slot of one GF(2^16) radix-4 block: 4 x 2 KiB fit the L1 data cache. */
     private static final long BLOCK = 2048;
+
+    /** BLOCK zero bytes: what a missing input of {@link #encodeSmall} reads. */
+    private static final MemorySegment ZERO_BLOCK = Arena.global().allocate(BLOCK, 64);
+    /** Per thread: the four temporary column blocks of {@link #encodeSmall} at m = 4. */
+    private static final ThreadLocal<MemorySegment> SMALL_TEMP =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(4 * BLOCK, 64));
 
     private static final int MUL = 0;
     private static final int FFT = 1;

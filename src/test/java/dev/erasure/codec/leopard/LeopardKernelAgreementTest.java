@@ -128,6 +128,131 @@ class LeopardKernelAgreementTest {
         }
     }
 
+    /**
+     * The fused small-m encode of the vector kernel equals the scalar reference (the composed
+     * default): both fields, m = 2 and 4, data shard counts that leave the last group short, null
+     * inputs, zero skew factors, lengths from one 64-byte block to several column blocks, input and
+     * output offsets, and heap segments (the fallback).
+     */
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void encodeSmall_vectorMatchesScalar(int bits) {
+        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        Random random = new Random(bits * 977L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                int m = round % 2 == 0 ? 4 : 2;
+                int k = 1 + random.nextInt(13);
+                int groups = (k + m - 1) / m;
+                int length = 64 * (1 + random.nextInt(round % 3 == 0 ? 4 : 150));
+                long inOffset = 64L * random.nextInt(3);
+                long outOffset = 64L * random.nextInt(3);
+                boolean heap = round % 10 == 9;
+                MemorySegment[] in = new MemorySegment[k];
+                for (int i = 0; i < k; i++) {
+                    in[i] = random.nextInt(8) == 0 ? null : randomSegment(arena, inOffset + length, random, heap);
+                }
+                int[] logs = new int[m == 4 ? 3 * groups + 3 : groups + 1];
+                for (int i = 0; i < logs.length; i++) {
+                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+                }
+                MemorySegment[] expected = new MemorySegment[m];
+                MemorySegment[] actual = new MemorySegment[m];
+                for (int j = 0; j < m; j++) {
+                    expected[j] = randomSegment(arena, outOffset + length, random, false);
+                    actual[j] = heap && j == 0 ? MemorySegment.ofArray(expected[j].toArray(ValueLayout.JAVA_BYTE))
+                            : copy(arena, expected[j]);
+                }
+                new ScalarLeopardKernel().encodeSmall(field, m, in, inOffset, expected, outOffset, length, logs);
+                new VectorLeopardKernel().encodeSmall(field, m, in, inOffset, actual, outOffset, length, logs);
+                for (int j = 0; j < m; j++) {
+                    assertThat(actual[j].mismatch(expected[j])).as("output %d of m=%d k=%d length %d, logs %s, round %d",
+                            j, m, k, length, Arrays.toString(logs), round).isEqualTo(-1L);
+                }
+            }
+        }
+    }
+
+    /**
+     * The scalar reference of the fused small-m encode equals the same steps written out with
+     * the two-slot butterflies (m = 4: two inverse layers per group, XOR of the groups, two
+     * forward layers; m = 2: one layer each way).
+     */
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void encodeSmall_scalarMatchesTwoSlotButterflies(int bits) {
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        LeopardKernel scalar = new ScalarLeopardKernel();
+        Random random = new Random(bits * 4099L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 40; round++) {
+                int m = round % 2 == 0 ? 4 : 2;
+                int k = 1 + random.nextInt(11);
+                int groups = (k + m - 1) / m;
+                int length = 64 * (1 + random.nextInt(6));
+                MemorySegment[] in = new MemorySegment[k];
+                for (int i = 0; i < k; i++) {
+                    in[i] = randomSegment(arena, length, random, false);
+                }
+                int[] logs = new int[m == 4 ? 3 * groups + 3 : groups + 1];
+                for (int i = 0; i < logs.length; i++) {
+                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+                }
+                MemorySegment[] actual = new MemorySegment[m];
+                for (int j = 0; j < m; j++) {
+                    actual[j] = arena.allocate(length, 64);
+                }
+                scalar.encodeSmall(field, m, in, 0, actual, 0, length, logs);
+
+                MemorySegment sum = arena.allocate((long) m * length, 64);
+                MemorySegment slots = arena.allocate((long) m * length, 64);
+                for (int g = 0; g < groups; g++) {
+                    slots.fill((byte) 0);
+                    for (int i = 0; i < m && g * m + i < k; i++) {
+                        MemorySegment.copy(in[g * m + i], 0, slots, (long) i * length, length);
+                    }
+                    if (m == 4) {
+                        butterfly(scalar, field, slots, 0, 1, length, logs[3 * g], false);
+                        butterfly(scalar, field, slots, 2, 3, length, logs[3 * g + 1], false);
+                        butterfly(scalar, field, slots, 0, 2, length, logs[3 * g + 2], false);
+                        butterfly(scalar, field, slots, 1, 3, length, logs[3 * g + 2], false);
+                    } else {
+                        butterfly(scalar, field, slots, 0, 1, length, logs[g], false);
+                    }
+                    scalar.xor(sum, 0, slots, 0, (long) m * length);
+                }
+                if (m == 4) {
+                    int f = 3 * groups;
+                    butterfly(scalar, field, sum, 0, 2, length, logs[f + 2], true);
+                    butterfly(scalar, field, sum, 1, 3, length, logs[f + 2], true);
+                    butterfly(scalar, field, sum, 0, 1, length, logs[f], true);
+                    butterfly(scalar, field, sum, 2, 3, length, logs[f + 1], true);
+                } else {
+                    butterfly(scalar, field, sum, 0, 1, length, logs[groups], true);
+                }
+                for (int j = 0; j < m; j++) {
+                    assertThat(actual[j].mismatch(sum.asSlice((long) j * length, length)))
+                            .as("output %d of m=%d k=%d, logs %s", j, m, k, Arrays.toString(logs)).isEqualTo(-1L);
+                }
+            }
+        }
+    }
+
+    /** A two-slot butterfly between slots x and y of {@code work}; XOR only for a zero skew. */
+    private static void butterfly(LeopardKernel kernel, LeopardField field, MemorySegment work, int x, int y,
+            int length, int logM, boolean forward) {
+        long xa = (long) x * length;
+        long ya = (long) y * length;
+        if (logM == field.modulus) {
+            kernel.xor(work, ya, work, xa, length);
+        } else if (forward) {
+            kernel.fftButterfly(field, work, xa, work, ya, length, logM);
+        } else {
+            kernel.ifftButterfly(field, work, xa, work, ya, length, logM);
+        }
+    }
+
     @ParameterizedTest(name = "GF(2^{0})")
     @ValueSource(ints = {8, 16})
     void scalarMul_matchesLogTables(int bits) {
