@@ -252,37 +252,36 @@ public final class LeopardEngine {
     private void encodeChunk(MemorySegment[] data, long offset, long length, MemorySegment work, long stride,
             CancelSignal cancel) {
         int first = Math.min(dataShards, m);
-        ifftFrom(data, 0, first, offset, work, stride, 0, m, false, length, cancel);
+        ifftFrom(data, 0, first, offset, work, stride, 0, m, length, cancel);
         for (int group = m; group < dataShards; group += m) {
-            // The group's IFFT in slots m..2m-1, its last radix-4 step XORing the results into 0..m-1.
             int count = Math.min(m, dataShards - group);
-            ifftFrom(data, group, count, offset, work, stride, m, group + m, true, length, cancel);
+            ifftFrom(data, group, count, offset, work, stride, m, group + m, length, cancel);
+            for (int i = 0; i < m; i++) {
+                kernel.xor(work, i * stride, work, (m + i) * stride, length);
+            }
         }
         fft(work, stride, m, parityOutputs, length, cancel);
     }
 
     /**
      * Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots
-     * base..base+m-1, or, when {@code addToFirst}, XORed into slots 0..m-1 by the last radix-4
-     * step ({@link LeopardKernel#ifft4Add}; m >= 8 here, so that step is radix 4). When the radix-4
-     * recursion ends on four-slot blocks (log2(m) even), each block reads its shards itself ({@link
-     * LeopardKernel#ifft4Load}), which saves a pass over the work area; otherwise the shards are
-     * copied in first.
+     * base..base+m-1. When the radix-4 recursion ends on four-slot blocks (log2(m) even), each
+     * block reads its shards itself ({@link LeopardKernel#ifft4Load}), which saves a pass over the
+     * work area; otherwise the shards are copied in first.
      */
     private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
-            int base, int skewOffset, boolean addToFirst, long length, CancelSignal cancel) {
+            int base, int skewOffset, long length, CancelSignal cancel) {
         if (Integer.numberOfTrailingZeros(m) % 2 == 1 || m < 4) {
             load(data, from, count, offset, length, work, base, stride, m);
-            ifftRange(work, stride, base, 0, m, count, skewOffset, addToFirst, length, cancel);
+            ifft(work, stride, base, m, count, skewOffset, length, cancel);
             return;
         }
-        ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, addToFirst, length, cancel);
+        ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
     }
 
     /** {@link #ifftRange} whose four-slot blocks load their data shards (or zeros) themselves. */
     private void ifftLoadRange(MemorySegment[] data, int from, int count, long offset, MemorySegment work,
-            long stride, int base, int lo, int size, int skewOffset, boolean addToFirst, long length,
-            CancelSignal cancel) {
+            long stride, int base, int lo, int size, int skewOffset, long length, CancelSignal cancel) {
         if (lo >= count) {
             for (int i = lo; i < lo + size; i++) {
                 work.asSlice((base + i) * stride, length).fill((byte) 0);
@@ -302,13 +301,18 @@ public final class LeopardEngine {
             return;
         }
         for (int s = 0; s < 4; s++) {
-            ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, false, length,
-                    cancel);
+            ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
         }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        ifft4Step(work, stride, base, lo, q, skewOffset, addToFirst, length);
+        int m01 = field.skew(skewOffset + lo + q - 1);
+        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
+        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
+        for (int i = lo; i < lo + q; i++) {
+            long a = (base + i) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        }
     }
 
     /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
@@ -335,12 +339,11 @@ public final class LeopardEngine {
      */
     private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
             CancelSignal cancel) {
-        ifftRange(work, stride, base, 0, size, truncated, skewOffset, false, length, cancel);
+        ifftRange(work, stride, base, 0, size, truncated, skewOffset, length, cancel);
     }
 
-    /** {@link #ifft} of one range; when {@code addToFirst}, its last step XORs into slots lo.. (base 0). */
     private void ifftRange(MemorySegment work, long stride, int base, int lo, int size, int truncated,
-            int skewOffset, boolean addToFirst, long length, CancelSignal cancel) {
+            int skewOffset, long length, CancelSignal cancel) {
         if (size == 1 || lo >= truncated) {
             return;
         }
@@ -351,33 +354,18 @@ public final class LeopardEngine {
         // Radix 4: the four quarters completely, then the two layers that join them in one pass.
         int q = size >>> 2;
         for (int s = 0; s < 4; s++) {
-            ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, false, length, cancel);
+            ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, length, cancel);
         }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
-        ifft4Step(work, stride, base, lo, q, skewOffset, addToFirst, length);
-    }
-
-    /**
-     * The two inverse layers that join the four quarters (q slots each) of the range at base + lo,
-     * in place, or with the results XORed into the same positions counted from slot 0.
-     */
-    private void ifft4Step(MemorySegment work, long stride, int base, int lo, int q, int skewOffset,
-            boolean addToFirst, long length) {
         int m01 = field.skew(skewOffset + lo + q - 1);
         int m23 = field.skew(skewOffset + lo + 3 * q - 1);
         int m02 = field.skew(skewOffset + lo + 2 * q - 1);
         long quarter = q * stride;
         for (int i = lo; i < lo + q; i++) {
             long a = (base + i) * stride;
-            if (addToFirst) {
-                long e = i * stride;
-                kernel.ifft4Add(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, e, e + quarter,
-                        e + 2 * quarter, e + 3 * quarter, length, m01, m23, m02);
-            } else {
-                kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
-            }
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
         }
     }
 

@@ -48,21 +48,6 @@ public interface LeopardKernel {
     }
 
     /**
-     * {@link #ifft4} on slots s0..s3 (at a, b, c, d) whose four results are XORed into the slots at
-     * e, f, g, h of the same work area instead of being left in s0..s3 (which then hold scratch
-     * bytes). The encoder sums the inverse FFTs of its data groups this way, without a separate
-     * XOR pass. Same multiplier rules as {@link #ifft4}; the default composes it with {@link #xor}.
-     */
-    default void ifft4Add(LeopardField field, MemorySegment work, long a, long b, long c, long d, long e, long f,
-            long g, long h, long length, int logM01, int logM23, int logM02) {
-        ifft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
-        xor(work, e, work, a, length);
-        xor(work, f, work, b, length);
-        xor(work, g, work, c, length);
-        xor(work, h, work, d, length);
-    }
-
-    /**
      * {@link #ifft4} on the four slots after loading them: slot i gets {@code in[i]}'s bytes at
      * {@code inOffset}, or zeros where {@code in[i]} is null. The default copies, then transforms;
      * kernels may load block by block so that the slots are written once.

@@ -122,36 +122,6 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     @Override
-    public void ifft4Add(LeopardField field, MemorySegment work, long a, long b, long c, long d, long e, long f,
-            long g, long h, long length, int logM01, int logM23, int logM02) {
-        if (!fast4(field, work, a, b, c, d, length) || !fast4(field, work, e, f, g, h, length)) {
-            LeopardKernel.super.ifft4Add(field, work, a, b, c, d, e, f, g, h, length, logM01, logM23, logM02);
-            return;
-        }
-        long base = work.address();
-        long t01 = skewTable(field, logM01);
-        long t23 = skewTable(field, logM23);
-        long t02 = skewTable(field, logM02);
-        int bits = field.bits;
-        // Block by block, as ifft4x8: the first layer in place, the second XORs into e..h.
-        for (long at = 0; at < length; at += BLOCK) {
-            long n = Math.min(BLOCK, length - at);
-            long s = base + at;
-            if (bits == 8) {
-                ifft2(8, t01, s + a, s + b, n);
-                ifft2(8, t23, s + c, s + d, n);
-                ifftAcc(8, t02, s + a, s + c, s + e, s + g, n);
-                ifftAcc(8, t02, s + b, s + d, s + f, s + h, n);
-            } else {
-                ifft2(16, t01, s + a, s + b, n);
-                ifft2(16, t23, s + c, s + d, n);
-                ifftAcc(16, t02, s + a, s + c, s + e, s + g, n);
-                ifftAcc(16, t02, s + b, s + d, s + f, s + h, n);
-            }
-        }
-    }
-
-    @Override
     public void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
             long c, long d, long length, int logM01, int logM23, int logM02) {
         boolean nativeInputs = true;

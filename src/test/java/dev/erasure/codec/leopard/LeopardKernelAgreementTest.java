@@ -97,37 +97,6 @@ class LeopardKernelAgreementTest {
         }
     }
 
-    /**
-     * ifft4Add (the radix-4 step XORed into four other slots) equals the scalar ifft4 followed by
-     * four XORs, in the destination slots; zero skew factors and lengths over several blocks included.
-     */
-    @ParameterizedTest(name = "GF(2^{0})")
-    @ValueSource(ints = {8, 16})
-    void radix4Add_matchesScalar(int bits) {
-        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
-        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
-        Random random = new Random(bits * 257L);
-        try (Arena arena = Arena.ofConfined()) {
-            for (int round = 0; round < ROUNDS; round++) {
-                int length = 64 * (1 + random.nextInt(100));
-                long stride = length + 64L * random.nextInt(3);
-                int[] logs = new int[3];
-                for (int i = 0; i < 3; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
-                MemorySegment expected = randomSegment(arena, 8 * stride, random, round % 10 == 9);
-                MemorySegment actual = copy(arena, expected);
-                long s = 4 * stride;
-                new ScalarLeopardKernel().ifft4Add(field, expected, s, s + stride, s + 2 * stride, s + 3 * stride, 0,
-                        stride, 2 * stride, 3 * stride, length, logs[0], logs[1], logs[2]);
-                new VectorLeopardKernel().ifft4Add(field, actual, s, s + stride, s + 2 * stride, s + 3 * stride, 0,
-                        stride, 2 * stride, 3 * stride, length, logs[0], logs[1], logs[2]);
-                assertThat(actual.asSlice(0, s).mismatch(expected.asSlice(0, s)))
-                        .as("logs %s, round %d", Arrays.toString(logs), round).isEqualTo(-1L);
-            }
-        }
-    }
-
     /** ifft4Load (inputs read block by block, null inputs as zeros) equals the scalar copy-then-transform. */
     @ParameterizedTest(name = "GF(2^{0})")
     @ValueSource(ints = {8, 16})
