@@ -21,6 +21,8 @@ import java.lang.foreign.MemorySegment;
  *       inverse FFT of size n, the formal derivative, a forward FFT, and a division by the locator
  *       reveal each lost data shard. O(n log n) per byte column, no matrix inversion.</li>
  * </ul>
+ * When m is 2 or 4 the encode runs fused ({@link LeopardKernel#encodeSmall}): the data is read
+ * once and the parity written in place, with no work area except for unwanted outputs.
  *
  * <p>All work is done in column chunks so the work area (2m shards for encode, n for decode, each
  * one chunk wide) stays near {@link #WORK_BUDGET} bytes (above it only for shapes so large that a
