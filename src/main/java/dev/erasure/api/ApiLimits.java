@@ -18,9 +18,13 @@ import java.time.Duration;
  *     {@code maxBodyBytes} (the smaller of the two applies)
  * @param lendBodyChunks whether body chunks of the binary endpoints are lent without Vert.x's heap
  *     copy ({@link ChunkLoans}), {@code erasure.api.lend-body-chunks}
+ * @param coalesceResponseBytes largest multipart response copied into one buffer instead of being
+ *     sent as a gathering write of its pieces ({@link ShardSetWriter#multipart}),
+ *     {@code erasure.api.coalesce-response-size}; 0 turns the copy off
  */
 public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
-        Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks) {
+        Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks,
+        long coalesceResponseBytes) {
 
     /** Default of {@code erasure.api.min-body-rate}: 64 KiB/s. */
     public static final long DEFAULT_MIN_BODY_RATE = 64 * 1024;
@@ -30,6 +34,10 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
     public static final Duration DEFAULT_MAX_BODY_TIME = Duration.ofSeconds(120);
     /** Default of {@code erasure.api.max-json-body-size}: 16 MiB. */
     public static final long DEFAULT_MAX_JSON_BODY = 16L << 20;
+    /** Default of {@code erasure.api.coalesce-response-size}: 32 KiB. */
+    public static final long DEFAULT_COALESCE_RESPONSE = 32L << 10;
+    /** Largest {@code erasure.api.coalesce-response-size}: beyond it the copy costs more than the pieces. */
+    public static final long MAX_COALESCE_RESPONSE = 1L << 20;
 
     /** The given size limits with the default body rate, body time and JSON limits; chunks lent. */
     public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes) {
@@ -41,7 +49,14 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
     public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
             Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes) {
         this(maxBodyBytes, maxParts, maxPartHeaderBytes, minBodyBytesPerSecond, bodyRateWindow, maxBodyTime,
-                maxJsonBodyBytes, true);
+                maxJsonBodyBytes, true, DEFAULT_COALESCE_RESPONSE);
+    }
+
+    /** The given limits, small multipart responses coalesced (the default of {@code erasure.api.coalesce-response-size}). */
+    public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
+            Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks) {
+        this(maxBodyBytes, maxParts, maxPartHeaderBytes, minBodyBytesPerSecond, bodyRateWindow, maxBodyTime,
+                maxJsonBodyBytes, lendBodyChunks, DEFAULT_COALESCE_RESPONSE);
     }
 
     public ApiLimits {
@@ -65,6 +80,10 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
         }
         if (maxJsonBodyBytes < 1) {
             throw new IllegalArgumentException("erasure.api.max-json-body-size must be >= 1 byte (got " + maxJsonBodyBytes + " bytes)");
+        }
+        if (coalesceResponseBytes < 0 || coalesceResponseBytes > MAX_COALESCE_RESPONSE) {
+            throw new IllegalArgumentException("erasure.api.coalesce-response-size must be between 0 and 1M (got "
+                    + coalesceResponseBytes + " bytes)");
         }
         maxJsonBodyBytes = Math.min(maxJsonBodyBytes, maxBodyBytes);
     }

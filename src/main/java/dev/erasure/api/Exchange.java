@@ -137,6 +137,11 @@ final class Exchange {
         return response;
     }
 
+    /** The HTTP limits and transport settings of the service. */
+    ApiLimits limits() {
+        return limits;
+    }
+
     /** The decoded query parameters. */
     MultiMap query() {
         return request.params();
@@ -275,22 +280,41 @@ final class Exchange {
 
     /**
      * Subscribes to a job; its result or failure comes back on this event loop. If the connection
-     * closes first, the subscription is cancelled.
+     * closes first, the subscription is cancelled. A job run inline (small stripes, {@code
+     * erasure.jobs.inline-max-bytes}) completes during the subscription, on this event loop and
+     * context: its result is handled at once, without a second trip through the loop's task queue.
      */
     <T> void submit(Uni<T> uni, Consumer<T> onResult) {
-        job = uni.subscribe().with(
-                item -> context.runOnContext(v -> {
-                    job = null;
+        boolean[] settled = new boolean[1];
+        Cancellable subscription = uni.subscribe().with(
+                item -> onContext(settled, () -> {
                     if (!gone) {
                         guarded(() -> onResult.accept(item));
                     }
                 }),
-                failure -> context.runOnContext(v -> {
-                    job = null;
+                failure -> onContext(settled, () -> {
                     if (!gone) {
                         fail(failure);
                     }
                 }));
+        if (!settled[0]) {
+            job = subscription;
+        }
+    }
+
+    /** Runs the end of a job on this exchange's context: now if already on it, else through its task queue. */
+    private void onContext(boolean[] settled, Runnable step) {
+        if (Vertx.currentContext() == context) {
+            settled[0] = true;
+            job = null;
+            step.run();
+        } else {
+            context.runOnContext(v -> {
+                settled[0] = true;
+                job = null;
+                step.run();
+            });
+        }
     }
 
     /**

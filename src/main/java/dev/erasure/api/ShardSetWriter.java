@@ -45,7 +45,8 @@ final class ShardSetWriter {
             response.putHeader("Content-Type", MediaTypes.JSON);
             exchange.end(body);
         } else {
-            exchange.end(multipart(response, indexes, shards, exchange.arena()));
+            exchange.end(multipart(response, indexes, shards, exchange.arena(),
+                    exchange.limits().coalesceResponseBytes()));
         }
     }
 
@@ -74,44 +75,113 @@ final class ShardSetWriter {
     /**
      * Builds {@code multipart/mixed}: one part per shard in the given (ascending) order with
      * Content-Type, Shard-Index and Shard-CRC32C, and sets Content-Type and Content-Length. Returns
-     * the whole body as one composite buffer over the native shards (no copy), so the response goes
-     * out in one gathering write instead of one flush per part.
+     * the whole body in native memory of {@code arena}, the job's arena, which the exchange holds
+     * until the response's last byte is written (direct memory: Netty writes it without a copy;
+     * not Netty's pooled buffers, which Vert.x never releases: docs/engine.md, "Responses from
+     * native memory").
      *
-     * <p>The part headers are written into {@code arena}, the job's arena, which the exchange holds
-     * until the response's last byte is written: direct memory, because Netty writes a composite
-     * without copying it only if every component is direct, and not Netty's pooled buffers, which
-     * Vert.x never releases (docs/engine.md, "Responses from native memory").
+     * <p>A body of at most {@code coalesceBytes} bytes is copied, part headers and shards, into one
+     * segment and goes out as one buffer: for small shards, the per-piece costs of a gathering write
+     * (a buffer object, a scope check and an iovec per piece) outweigh copying a few kilobytes. A
+     * larger body is a composite over the shards themselves (no copy) with the part headers in
+     * the arena, which Netty sends in one gathering write.
      */
-    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
-        String boundary = "erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        String[] heads = new String[indexes.length + 1];
-        long headerBytes = 0;
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena,
+            long coalesceBytes) {
+        int parts = indexes.length;
+        byte[] delimiter = ("\r\n--erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong()))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        // All part heads, then the close delimiter, in one array; headEnd[p] is where head p ends.
+        byte[] heads = new byte[(parts + 1) * (delimiter.length + PART_HEAD_MAX)];
+        int[] headEnd = new int[parts + 1];
+        int at = 0;
         long shardBytes = 0;
-        for (int p = 0; p < indexes.length; p++) {
-            heads[p] = (p == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: application/octet-stream\r\n"
-                    + "Shard-Index: " + indexes[p] + "\r\nShard-CRC32C: " + Checksums.hex(Checksums.crc32c(shards[p]))
-                    + "\r\n\r\n";
-            headerBytes += heads[p].length();
+        for (int p = 0; p < parts; p++) {
+            at = put(heads, at, delimiter, p == 0 ? 2 : 0);
+            at = put(heads, at, CONTENT_TYPE_AND_INDEX, 0);
+            at = putDecimal(heads, at, indexes[p]);
+            at = put(heads, at, CRC_HEADER, 0);
+            at = putHex(heads, at, Checksums.crc32c(shards[p]));
+            at = put(heads, at, HEAD_END, 0);
+            headEnd[p] = at;
             shardBytes += shards[p].byteSize();
         }
-        heads[indexes.length] = (indexes.length == 0 ? "" : "\r\n") + "--" + boundary + "--\r\n";
-        headerBytes += heads[indexes.length].length();
-        response.putHeader("Content-Type", MediaTypes.MULTIPART_MIXED + "; boundary=" + boundary)
-                .putHeader("Content-Length", Long.toString(headerBytes + shardBytes));
-        MemorySegment headers = arena.allocateUninitialized(headerBytes);
-        ByteBuf[] pieces = new ByteBuf[2 * indexes.length + 1];
-        long offset = 0;
-        for (int p = 0; p <= indexes.length; p++) {
-            byte[] ascii = heads[p].getBytes(StandardCharsets.ISO_8859_1);
-            MemorySegment head = headers.asSlice(offset, ascii.length);
-            MemorySegment.copy(ascii, 0, head, ValueLayout.JAVA_BYTE, 0, ascii.length);
-            offset += ascii.length;
-            pieces[2 * p] = Unpooled.wrappedBuffer(head.asByteBuffer());
-            if (p < indexes.length) {
+        at = put(heads, at, delimiter, parts == 0 ? 2 : 0);
+        at = put(heads, at, CLOSE, 0);
+        headEnd[parts] = at;
+        long total = at + shardBytes;
+        response.putHeader("Content-Type", MediaTypes.MULTIPART_MIXED + "; boundary="
+                        + new String(delimiter, 4, delimiter.length - 4, StandardCharsets.ISO_8859_1))
+                .putHeader("Content-Length", Long.toString(total));
+        if (total <= coalesceBytes) {
+            MemorySegment body = arena.allocateUninitialized(total);
+            long offset = 0;
+            int from = 0;
+            for (int p = 0; p <= parts; p++) {
+                MemorySegment.copy(heads, from, body, ValueLayout.JAVA_BYTE, offset, headEnd[p] - from);
+                offset += headEnd[p] - from;
+                from = headEnd[p];
+                if (p < parts) {
+                    MemorySegment.copy(shards[p], 0, body, offset, shards[p].byteSize());
+                    offset += shards[p].byteSize();
+                }
+            }
+            return wrap(body);
+        }
+        MemorySegment headers = arena.allocateUninitialized(at);
+        MemorySegment.copy(heads, 0, headers, ValueLayout.JAVA_BYTE, 0, at);
+        ByteBuf[] pieces = new ByteBuf[2 * parts + 1];
+        int from = 0;
+        for (int p = 0; p <= parts; p++) {
+            pieces[2 * p] = Unpooled.wrappedBuffer(headers.asSlice(from, headEnd[p] - from).asByteBuffer());
+            from = headEnd[p];
+            if (p < parts) {
                 pieces[2 * p + 1] = Unpooled.wrappedBuffer(shards[p].asByteBuffer());
             }
         }
         return composite(pieces);
+    }
+
+    /** {@link #multipart(HttpServerResponse, int[], MemorySegment[], JobArena, long)} with the default coalescing limit. */
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
+        return multipart(response, indexes, shards, arena, ApiLimits.DEFAULT_COALESCE_RESPONSE);
+    }
+
+    private static final byte[] CONTENT_TYPE_AND_INDEX = "\r\nContent-Type: application/octet-stream\r\nShard-Index: "
+            .getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CRC_HEADER = "\r\nShard-CRC32C: ".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CLOSE = "--\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    /** Most bytes of a part head after the delimiter: the headers with a 10-digit index and 8 hex digits. */
+    private static final int PART_HEAD_MAX = CONTENT_TYPE_AND_INDEX.length + 10 + CRC_HEADER.length + 8
+            + HEAD_END.length;
+
+    private static int put(byte[] to, int at, byte[] bytes, int from) {
+        System.arraycopy(bytes, from, to, at, bytes.length - from);
+        return at + bytes.length - from;
+    }
+
+    /** Writes a non-negative int in decimal. */
+    private static int putDecimal(byte[] to, int at, int value) {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        for (int i = at + digits - 1; i >= at; i--) {
+            to[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + digits;
+    }
+
+    /** Writes the 8 lower-case hex digits of a CRC (the wire form of {@link Checksums#hex}). */
+    private static int putHex(byte[] to, int at, int crc) {
+        for (int i = 7; i >= 0; i--) {
+            to[at + i] = HEX[crc & 0xf];
+            crc >>>= 4;
+        }
+        return at + 8;
     }
 
     /** A composite over the pieces; as many components as pieces, so Netty never consolidates (copies) them. */

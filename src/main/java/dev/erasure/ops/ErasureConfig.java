@@ -145,6 +145,15 @@ public interface ErasureConfig {
          */
         @WithDefault("true")
         boolean lendBodyChunks();
+
+        /**
+         * Largest multipart response (part headers and shards) that is copied into one buffer and
+         * written as one piece instead of a gathering write of its parts; small shards cost less
+         * copied than sent piece by piece. {@code 0} turns the copy off; at most {@code 1M}.
+         * Defaults to {@code 32K}.
+         */
+        @WithDefault("32K")
+        MemorySize coalesceResponseSize();
     }
 
     interface Shutdown {
