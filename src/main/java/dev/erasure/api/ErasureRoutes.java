@@ -88,9 +88,10 @@ public class ErasureRoutes {
             ObjectReader.StripeBuffer object = reader.finish();
             MemorySegment[] shards = object.shards();
             StripeJob job = new StripeJob(Operation.ENCODE, shape, shards, null, arena);
-            int[] all = IntStream.range(0, shape.totalShards()).toArray();
+            int[] all = range(0, shape.totalShards());
+            int[] dataCrcs = object.dataCrcs() != null ? object.dataCrcs() : new int[0];
             exchange.submit(jobs.code(job), done -> ShardSetWriter.respondShards(exchange, shape, object.shardSize(),
-                    object.objectSize(), null, all, shards));
+                    object.objectSize(), null, all, shards, dataCrcs));
         });
     }
 
@@ -113,7 +114,7 @@ public class ErasureRoutes {
             System.arraycopy(ShardLayout.slices(parity, shape.parityShards(), set.shardSize()), 0, shards, k,
                     shape.parityShards());
             StripeJob job = new StripeJob(Operation.PARITY, shape, shards, null, arena);
-            int[] out = IntStream.range(k, shape.totalShards()).toArray();
+            int[] out = range(k, shape.totalShards());
             exchange.submit(jobs.code(job), done -> ShardSetWriter.respondShards(exchange, shape, set.shardSize(), -1,
                     set.discardedHeader(), out, pick(shards, out)));
         });
@@ -269,6 +270,15 @@ public class ErasureRoutes {
         }
         throw new ApiException(ApiException.Kind.NOT_FOUND, "there is no endpoint " + path + "; the endpoints are "
                 + String.join(", ", endpoints));
+    }
+
+    /** The indexes from..to-1 (a loop: a stream costs more than the rest of a small encode's bookkeeping). */
+    private static int[] range(int from, int to) {
+        int[] indexes = new int[to - from];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = from + i;
+        }
+        return indexes;
     }
 
     private static void requireOctetStream(Exchange exchange) {

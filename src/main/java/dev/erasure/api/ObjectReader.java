@@ -6,6 +6,7 @@ import dev.erasure.codec.StripeShape;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import java.lang.foreign.MemorySegment;
+import java.util.zip.CRC32C;
 
 /**
  * Reads an object body into the job's arena as its stripe: {@code dataShards} data shards of
@@ -20,14 +21,23 @@ import java.lang.foreign.MemorySegment;
  * Without a Content-Length the whole body is collected in growing chunks and copied once into a
  * contiguous stripe at the end. Parity shards and shards the object does not reach are allocated
  * at the end.
+ *
+ * <p>Read as a stripe with a Content-Length and shards of at most {@link #DIRECT_SHARD_BYTES}, the
+ * CRC-32C of each data shard is computed piece by piece from the chunk being copied, while those
+ * bytes are in cache, instead of by a second pass over the shard from memory when the response is
+ * written ({@link StripeBuffer#dataCrcs}). The codec reads the data shards and never writes them.
  */
 final class ObjectReader {
 
     /** Largest data shard that gets its segment on its first byte (a connection holds at most this much unsent). */
     static final long DIRECT_SHARD_BYTES = 16L << 20;
 
-    /** The object as read: {@code shards} holds the k data shards then room for the parity shards. */
-    record StripeBuffer(MemorySegment[] shards, long objectSize, long shardSize) {
+    /**
+     * The object as read: {@code shards} holds the k data shards then room for the parity shards;
+     * {@code dataCrcs} the CRC-32C of each data shard as it is now (padding included), or null when
+     * they were not computed while reading.
+     */
+    record StripeBuffer(MemorySegment[] shards, long objectSize, long shardSize, int[] dataCrcs) {
     }
 
     private final JobArena arena;
@@ -38,6 +48,8 @@ final class ObjectReader {
     private final long declaredLength;
     private final MemorySegment[] shards;
     private StagedBytes staging;
+    /** Running CRC-32C of each data shard, fed by the copies; null when not computed while reading. */
+    private final CRC32C[] crcs;
     private long shardSize;
     private long written;
 
@@ -54,6 +66,7 @@ final class ObjectReader {
         if (declaredLength > 0) {
             shardSize = shardSizeFor(declaredLength);
         }
+        this.crcs = shape != null && declaredLength > 0 && shardSize <= DIRECT_SHARD_BYTES ? new CRC32C[dataShards] : null;
     }
 
     /**
@@ -111,6 +124,12 @@ final class ObjectReader {
                 if (inShard == 0) {
                     shards[index] = arena.allocateUninitialized(shardSize);
                 }
+                if (crcs != null) {
+                    if (crcs[index] == null) {
+                        crcs[index] = new CRC32C();
+                    }
+                    crcs[index].update(piece.asByteBuffer());
+                }
                 MemorySegment.copy(piece, 0, shards[index], inShard, n);
             }
             offset += n;
@@ -128,7 +147,7 @@ final class ObjectReader {
             MemorySegment stripe = arena.allocateUninitialized(totalShards * shardSize);
             staging.copyTo(stripe);
             stripe.asSlice(written, dataShards * shardSize - written).fill((byte) 0);
-            return new StripeBuffer(ShardLayout.slices(stripe, totalShards, shardSize), written, shardSize);
+            return new StripeBuffer(ShardLayout.slices(stripe, totalShards, shardSize), written, shardSize, null);
         }
         int partial = (int) (written / shardSize);
         long inShard = written % shardSize;
@@ -139,12 +158,20 @@ final class ObjectReader {
                 shards[partial] = tail;
                 staging = null;
             } else {
-                shards[partial].asSlice(inShard).fill((byte) 0);
+                MemorySegment padding = shards[partial].asSlice(inShard);
+                padding.fill((byte) 0);
+                if (crcs != null) {
+                    crcs[partial].update(padding.asByteBuffer());
+                }
             }
         }
         for (int i = 0; i < dataShards; i++) {
             if (shards[i] == null) {
                 shards[i] = arena.allocate(shardSize);
+                if (crcs != null) {
+                    crcs[i] = new CRC32C();
+                    crcs[i].update(shards[i].asByteBuffer());
+                }
             }
         }
         if (totalShards > dataShards) {
@@ -152,7 +179,14 @@ final class ObjectReader {
             System.arraycopy(ShardLayout.slices(parity, totalShards - dataShards, shardSize), 0, shards, dataShards,
                     totalShards - dataShards);
         }
-        return new StripeBuffer(shards, written, shardSize);
+        int[] dataCrcs = null;
+        if (crcs != null) {
+            dataCrcs = new int[dataShards];
+            for (int i = 0; i < dataShards; i++) {
+                dataCrcs[i] = (int) crcs[i].getValue();
+            }
+        }
+        return new StripeBuffer(shards, written, shardSize, dataCrcs);
     }
 
     private static ApiException emptyObject() {

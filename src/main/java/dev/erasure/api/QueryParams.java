@@ -5,6 +5,7 @@ import dev.erasure.codec.StripeShape;
 import io.vertx.core.MultiMap;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,9 @@ public final class QueryParams {
     }
 
     private static void requireSingle(MultiMap query) {
+        if (distinctNames(query)) {
+            return;
+        }
         for (String name : query.names()) {
             List<String> values = query.getAll(name);
             if (values.size() > 1) {
@@ -46,6 +50,29 @@ public final class QueryParams {
                         + "); give it once");
             }
         }
+    }
+
+    /**
+     * True when no parameter name occurs twice (names compare ignoring case, as the query map
+     * does): a pairwise check of the few names a request has, without building the sorted name set;
+     * false (the caller then names the repeated parameter) for a repeat or more than 16 entries.
+     */
+    private static boolean distinctNames(MultiMap query) {
+        String[] seen = new String[16];
+        int count = 0;
+        for (Map.Entry<String, String> entry : query) {
+            if (count == seen.length) {
+                return false;
+            }
+            String name = entry.getKey();
+            for (int i = 0; i < count; i++) {
+                if (seen[i].equalsIgnoreCase(name)) {
+                    return false;
+                }
+            }
+            seen[count++] = name;
+        }
+        return true;
     }
 
     private static CodecKind codec(String value) {

@@ -38,16 +38,33 @@ final class ShardSetWriter {
      */
     static void respondShards(Exchange exchange, StripeShape shape, long shardSize, long objectSize, String discarded,
             int[] indexes, MemorySegment[] shards) {
+        respondShards(exchange, shape, shardSize, objectSize, discarded, indexes, shards, NO_CRCS);
+    }
+
+    /**
+     * Like {@link #respondShards(Exchange, StripeShape, long, long, String, int[], MemorySegment[])},
+     * with the CRC-32C of the first {@code knownCrcs.length} parts already computed (the data shards
+     * of an encode, checksummed while the body was read); the other parts are checksummed here.
+     */
+    static void respondShards(Exchange exchange, StripeShape shape, long shardSize, long objectSize, String discarded,
+            int[] indexes, MemorySegment[] shards, int[] knownCrcs) {
         HttpServerResponse response = exchange.response();
         shardHeaders(response, shape, shardSize, objectSize, discarded);
         if (MediaTypes.wantsJson(exchange.request().getHeader("Accept"))) {
-            Buffer body = json(shape, shardSize, objectSize, indexes, shards);
+            Buffer body = json(shape, shardSize, objectSize, indexes, shards, knownCrcs);
             response.putHeader("Content-Type", MediaTypes.JSON);
             exchange.end(body);
         } else {
-            exchange.end(multipart(response, indexes, shards, exchange.arena(),
+            exchange.end(multipart(response, indexes, shards, knownCrcs, exchange.arena(),
                     exchange.limits().coalesceResponseBytes()));
         }
+    }
+
+    private static final int[] NO_CRCS = new int[0];
+
+    /** The CRC-32C of part {@code p}: given, or computed from the shard. */
+    private static int crc(int p, MemorySegment[] shards, int[] knownCrcs) {
+        return p < knownCrcs.length ? knownCrcs[p] : Checksums.crc32c(shards[p]);
     }
 
     /** Answers the object: the first {@code size} bytes of the data shards, with the shard headers. */
@@ -86,8 +103,8 @@ final class ShardSetWriter {
      * larger body is a composite over the shards themselves (no copy) with the part headers in
      * the arena, which Netty sends in one gathering write.
      */
-    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena,
-            long coalesceBytes) {
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, int[] knownCrcs,
+            JobArena arena, long coalesceBytes) {
         int parts = indexes.length;
         byte[] delimiter = ("\r\n--erasure-" + Long.toHexString(ThreadLocalRandom.current().nextLong()))
                 .getBytes(StandardCharsets.ISO_8859_1);
@@ -101,7 +118,7 @@ final class ShardSetWriter {
             at = put(heads, at, CONTENT_TYPE_AND_INDEX, 0);
             at = putDecimal(heads, at, indexes[p]);
             at = put(heads, at, CRC_HEADER, 0);
-            at = putHex(heads, at, Checksums.crc32c(shards[p]));
+            at = putHex(heads, at, crc(p, shards, knownCrcs));
             at = put(heads, at, HEAD_END, 0);
             headEnd[p] = at;
             shardBytes += shards[p].byteSize();
@@ -142,9 +159,15 @@ final class ShardSetWriter {
         return composite(pieces);
     }
 
-    /** {@link #multipart(HttpServerResponse, int[], MemorySegment[], JobArena, long)} with the default coalescing limit. */
+    /** The multipart body with every CRC computed here and the default coalescing limit. */
     static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
-        return multipart(response, indexes, shards, arena, ApiLimits.DEFAULT_COALESCE_RESPONSE);
+        return multipart(response, indexes, shards, NO_CRCS, arena, ApiLimits.DEFAULT_COALESCE_RESPONSE);
+    }
+
+    /** The multipart body with every CRC computed here. */
+    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena,
+            long coalesceBytes) {
+        return multipart(response, indexes, shards, NO_CRCS, arena, coalesceBytes);
     }
 
     private static final byte[] CONTENT_TYPE_AND_INDEX = "\r\nContent-Type: application/octet-stream\r\nShard-Index: "
@@ -190,13 +213,14 @@ final class ShardSetWriter {
     }
 
     /** The JSON shard set of the contract, base64 through the heap. */
-    static Buffer json(StripeShape shape, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards) {
+    static Buffer json(StripeShape shape, long shardSize, long objectSize, int[] indexes, MemorySegment[] shards,
+            int[] knownCrcs) {
         JsonArray items = new JsonArray();
         Base64.Encoder base64 = Base64.getEncoder();
         for (int p = 0; p < indexes.length; p++) {
             items.add(new JsonObject()
                     .put("index", indexes[p])
-                    .put("crc32c", Checksums.hex(Checksums.crc32c(shards[p])))
+                    .put("crc32c", Checksums.hex(crc(p, shards, knownCrcs)))
                     .put("data", base64.encodeToString(shards[p].toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
         }
         JsonObject body = new JsonObject()
