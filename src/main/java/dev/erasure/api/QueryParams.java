@@ -53,9 +53,9 @@ public final class QueryParams {
     }
 
     /**
-     * True when no parameter name occurs twice (names compare ignoring case, as the query map
-     * does): a pairwise check of the few names a request has, without building the sorted name set;
-     * false (the caller then names the repeated parameter) for a repeat or more than 16 entries.
+     * True when no parameter name occurs twice: a pairwise check of the few names a request has,
+     * without building the sorted name set. False for a possible repeat (names equal ignoring case)
+     * or more than 16 entries: the caller's full check over the map's own names then decides.
      */
     private static boolean distinctNames(MultiMap query) {
         String[] seen = new String[16];
