@@ -232,7 +232,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
      * and the temporary blocks (16 KiB) stay in L1 while a block's data streams through once. As
      * in the radix-4 methods, each loop holds one product and takes only addresses, so C2
      * compiles each loop alone whether or not it inlines them here. A missing input (past k)
-     * reads the zero block.
+     * reads the zero block. The x8 and x16 twins differ only in the field width, a literal in
+     * each so that it is a constant in the loops; they stay separate like the radix-4 block
+     * methods, whose merged form measured slower (docs/benchmarks.md; not measured for these).
      */
 
     private static void encode4x8(long[] src, long[] dst, long[] tables, long temp, long length) {
