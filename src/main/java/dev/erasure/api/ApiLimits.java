@@ -52,13 +52,6 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
                 maxJsonBodyBytes, true, DEFAULT_COALESCE_RESPONSE);
     }
 
-    /** The given limits, small multipart responses coalesced (the default of {@code erasure.api.coalesce-response-size}). */
-    public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
-            Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks) {
-        this(maxBodyBytes, maxParts, maxPartHeaderBytes, minBodyBytesPerSecond, bodyRateWindow, maxBodyTime,
-                maxJsonBodyBytes, lendBodyChunks, DEFAULT_COALESCE_RESPONSE);
-    }
-
     public ApiLimits {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("erasure.api.max-body-size must be >= 1 byte (got " + maxBodyBytes + ")");

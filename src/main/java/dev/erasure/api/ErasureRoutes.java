@@ -139,7 +139,7 @@ public class ErasureRoutes {
                         + set.shardSize() + " = " + capacity + " (got " + size + ")");
             }
             requireUsable(set, shape, correct, "decode");
-            int[] data = IntStream.range(0, k).toArray();
+            int[] data = range(0, k);
             MemorySegment[] shards = outputs(set, data, arena);
             MemorySegment[] dataShards = Arrays.copyOf(shards, k);
             StripeJob job = new StripeJob(Operation.DECODE, shape, shards, set.present().clone(), arena);

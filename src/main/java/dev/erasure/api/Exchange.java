@@ -304,16 +304,15 @@ final class Exchange {
 
     /** Runs the end of a job on this exchange's context: now if already on it, else through its task queue. */
     private void onContext(boolean[] settled, Runnable step) {
-        if (Vertx.currentContext() == context) {
+        Runnable finish = () -> {
             settled[0] = true;
             job = null;
             step.run();
+        };
+        if (Vertx.currentContext() == context) {
+            finish.run();
         } else {
-            context.runOnContext(v -> {
-                settled[0] = true;
-                job = null;
-                step.run();
-            });
+            context.runOnContext(v -> finish.run());
         }
     }
 

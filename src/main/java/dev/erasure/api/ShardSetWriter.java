@@ -159,11 +159,6 @@ final class ShardSetWriter {
         return composite(pieces);
     }
 
-    /** The multipart body with every CRC computed here and the default coalescing limit. */
-    static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena) {
-        return multipart(response, indexes, shards, NO_CRCS, arena, ApiLimits.DEFAULT_COALESCE_RESPONSE);
-    }
-
     /** The multipart body with every CRC computed here. */
     static Buffer multipart(HttpServerResponse response, int[] indexes, MemorySegment[] shards, JobArena arena,
             long coalesceBytes) {
