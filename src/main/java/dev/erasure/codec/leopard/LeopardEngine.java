@@ -305,16 +305,7 @@ public final class LeopardEngine {
         for (int s = 0; s < 4; s++) {
             ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
         }
-        if (size >= CANCEL_CHECK_SLOTS) {
-            checkCancel(cancel);
-        }
-        int m01 = field.skew(skewOffset + lo + q - 1);
-        int m23 = field.skew(skewOffset + lo + 3 * q - 1);
-        int m02 = field.skew(skewOffset + lo + 2 * q - 1);
-        for (int i = lo; i < lo + q; i++) {
-            long a = (base + i) * stride;
-            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
-        }
+        ifftJoin(work, stride, base, lo, size, skewOffset, length, cancel);
     }
 
     /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
@@ -358,9 +349,19 @@ public final class LeopardEngine {
         for (int s = 0; s < 4; s++) {
             ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, length, cancel);
         }
+        ifftJoin(work, stride, base, lo, size, skewOffset, length, cancel);
+    }
+
+    /**
+     * The two inverse layers that join the four transformed quarters of slots [base + lo, base +
+     * lo + size) in one pass ({@link LeopardKernel#ifft4}); large ranges ask the cancel signal first.
+     */
+    private void ifftJoin(MemorySegment work, long stride, int base, int lo, int size, int skewOffset, long length,
+            CancelSignal cancel) {
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
         }
+        int q = size >>> 2;
         int m01 = field.skew(skewOffset + lo + q - 1);
         int m23 = field.skew(skewOffset + lo + 3 * q - 1);
         int m02 = field.skew(skewOffset + lo + 2 * q - 1);

@@ -124,14 +124,7 @@ public final class VectorLeopardKernel implements LeopardKernel {
     @Override
     public void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
             long c, long d, long length, int logM01, int logM23, int logM02) {
-        boolean nativeInputs = true;
-        for (MemorySegment segment : in) {
-            if (segment != null) {
-                nativeInputs &= segment.isNative();
-                Objects.checkFromIndexSize(inOffset, length, segment.byteSize());
-            }
-        }
-        if (!nativeInputs || !fast4(field, work, a, b, c, d, length)) {
+        if (!allNative(in, inOffset, length) || !fast4(field, work, a, b, c, d, length)) {
             LeopardKernel.super.ifft4Load(field, in, inOffset, work, a, b, c, d, length, logM01, logM23, logM02);
             return;
         }
