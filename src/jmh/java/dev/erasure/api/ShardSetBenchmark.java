@@ -116,7 +116,7 @@ public class ShardSetBenchmark {
     public ByteBuffer[] write() {
         JobArena job = pool.open();
         try {
-            Buffer out = ShardSetWriter.multipart(response, indexes, shards, job);
+            Buffer out = ShardSetWriter.multipart(response, indexes, shards, job, ApiLimits.DEFAULT_COALESCE_RESPONSE);
             return out.getByteBuf().nioBuffers();
         } finally {
             job.release();
