@@ -1,11 +1,14 @@
 package dev.erasure.codec.leopard;
 
+import static jdk.incubator.vector.ByteVector.fromMemorySegment;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,6 +29,13 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Native segments are addressed as absolute addresses after an explicit bounds check; heap
  * segments go to the scalar kernel.
+ *
+ * <p>The loops call the Vector API only, with each product written out where it is used. C2
+ * always inlines the Vector API's own methods, but a method of ours that takes or returns a
+ * vector only where the call's profile looks hot; where it does not, the vectors are boxed and the
+ * loop runs several times slower. Which it is was decided per JVM run with such helpers (a load
+ * and a product method): one JMH fork in three to five ran at a fifth of the speed
+ * (docs/benchmarks.md, Leopard).
  */
 public final class VectorLeopardKernel implements LeopardKernel {
 
@@ -371,8 +381,8 @@ public final class VectorLeopardKernel implements LeopardKernel {
 
     private static void xorTo(long xs, long ys, long xd, long yd, long length) {
         for (long at = 0; at < length; at += LANES) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
             y.intoMemorySegment(ALL, yd + at, ORDER);
             x.intoMemorySegment(ALL, xd + at, ORDER);
         }
@@ -380,61 +390,78 @@ public final class VectorLeopardKernel implements LeopardKernel {
 
     private static void xorAcc(long xs, long ys, long xd, long yd, long length) {
         for (long at = 0; at < length; at += LANES) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
-            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
-            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
+            fromMemorySegment(SPECIES, ALL, yd + at, ORDER).lanewise(XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            fromMemorySegment(SPECIES, ALL, xd + at, ORDER).lanewise(XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
         }
     }
 
     private static void ifft8To(long table, long xs, long ys, long xd, long yd, long length) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
+        ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
         for (long at = 0; at < length; at += LANES) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
+            ByteVector p = y.and((byte) 0x0F).selectFrom(low).lanewise(XOR,
+                    y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .selectFrom(high));
             y.intoMemorySegment(ALL, yd + at, ORDER);
-            x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xd + at, ORDER);
+            x.lanewise(XOR, p).intoMemorySegment(ALL, xd + at, ORDER);
         }
     }
 
     private static void ifft8Acc(long table, long xs, long ys, long xd, long yd, long length) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
+        ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
         for (long at = 0; at < length; at += LANES) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
-            x = x.lanewise(VectorOperators.XOR, product8(y, low, high));
-            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
-            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
+            ByteVector p = y.and((byte) 0x0F).selectFrom(low).lanewise(XOR,
+                    y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .selectFrom(high));
+            fromMemorySegment(SPECIES, ALL, yd + at, ORDER).lanewise(XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            x = x.lanewise(XOR, p);
+            fromMemorySegment(SPECIES, ALL, xd + at, ORDER).lanewise(XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
         }
     }
 
     private static void ifft16To(long table, long xs, long ys, long xd, long yd, long length) {
-        ByteVector own0 = load(table);
-        ByteVector own1 = load(table + 32);
-        ByteVector other0 = load(table + 64);
-        ByteVector other1 = load(table + 96);
+        ByteVector own0 = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector own1 = fromMemorySegment(SPECIES, ALL, table + 32, ORDER);
+        ByteVector other0 = fromMemorySegment(SPECIES, ALL, table + 64, ORDER);
+        ByteVector other1 = fromMemorySegment(SPECIES, ALL, table + 96, ORDER);
         for (long at = 0; at < length; at += 64) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
+            ByteVector lo = y.and((byte) 0x0F);
+            ByteVector hi = y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ByteVector p = lo.or(UPPER_PLUS_16).selectFrom(own0)
+                    .lanewise(XOR, hi.or(UPPER_PLUS_16).selectFrom(own1))
+                    .lanewise(XOR, lo.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other0))
+                    .lanewise(XOR, hi.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other1));
             y.intoMemorySegment(ALL, yd + at, ORDER);
-            x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
-                    .intoMemorySegment(ALL, xd + at, ORDER);
+            x.lanewise(XOR, p).intoMemorySegment(ALL, xd + at, ORDER);
         }
     }
 
     private static void ifft16Acc(long table, long xs, long ys, long xd, long yd, long length) {
-        ByteVector own0 = load(table);
-        ByteVector own1 = load(table + 32);
-        ByteVector other0 = load(table + 64);
-        ByteVector other1 = load(table + 96);
+        ByteVector own0 = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector own1 = fromMemorySegment(SPECIES, ALL, table + 32, ORDER);
+        ByteVector other0 = fromMemorySegment(SPECIES, ALL, table + 64, ORDER);
+        ByteVector other1 = fromMemorySegment(SPECIES, ALL, table + 96, ORDER);
         for (long at = 0; at < length; at += 64) {
-            ByteVector x = load(xs + at);
-            ByteVector y = load(ys + at).lanewise(VectorOperators.XOR, x);
-            x = x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
-            load(yd + at).lanewise(VectorOperators.XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
-            load(xd + at).lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xs + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ys + at, ORDER).lanewise(XOR, x);
+            ByteVector lo = y.and((byte) 0x0F);
+            ByteVector hi = y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ByteVector p = lo.or(UPPER_PLUS_16).selectFrom(own0)
+                    .lanewise(XOR, hi.or(UPPER_PLUS_16).selectFrom(own1))
+                    .lanewise(XOR, lo.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other0))
+                    .lanewise(XOR, hi.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other1));
+            fromMemorySegment(SPECIES, ALL, yd + at, ORDER).lanewise(XOR, y).intoMemorySegment(ALL, yd + at, ORDER);
+            x = x.lanewise(XOR, p);
+            fromMemorySegment(SPECIES, ALL, xd + at, ORDER).lanewise(XOR, x).intoMemorySegment(ALL, xd + at, ORDER);
         }
     }
 
@@ -514,9 +541,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
         if (table == 0) {
             xor(ya, xa, length);
         } else if (bits == 8) {
-            ifft8(table, xa, ya, length);
+            ifft8To(table, xa, ya, xa, ya, length);
         } else {
-            ifft16(table, xa, ya, length);
+            ifft16To(table, xa, ya, xa, ya, length);
         }
     }
 
@@ -533,7 +560,8 @@ public final class VectorLeopardKernel implements LeopardKernel {
 
     private static void xor(long xa, long ya, long length) {
         for (long at = 0; at < length; at += LANES) {
-            load(xa + at).lanewise(VectorOperators.XOR, load(ya + at)).intoMemorySegment(ALL, xa + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER);
+            fromMemorySegment(SPECIES, ALL, xa + at, ORDER).lanewise(XOR, y).intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
@@ -556,13 +584,13 @@ public final class VectorLeopardKernel implements LeopardKernel {
             switch (op) {
                 case MUL -> mul8(table, xa, ya, length);
                 case FFT -> fft8(table, xa, ya, length);
-                default -> ifft8(table, xa, ya, length);
+                default -> ifft8To(table, xa, ya, xa, ya, length);
             }
         } else if (LANES == 64) {
             switch (op) {
                 case MUL -> mul16(table, xa, ya, length);
                 case FFT -> fft16(table, xa, ya, length);
-                default -> ifft16(table, xa, ya, length);
+                default -> ifft16To(table, xa, ya, xa, ya, length);
             }
         } else {
             butterfly16Narrow(table, xa, ya, length, op);
@@ -570,37 +598,29 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     private static void mul8(long table, long xa, long ya, long length) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
+        ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
         for (long at = 0; at < length; at += LANES) {
-            product8(load(ya + at), low, high).intoMemorySegment(ALL, xa + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER);
+            ByteVector p = y.and((byte) 0x0F).selectFrom(low).lanewise(XOR,
+                    y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .selectFrom(high));
+            p.intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
     private static void fft8(long table, long xa, long ya, long length) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
+        ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
         for (long at = 0; at < length; at += LANES) {
-            ByteVector y = load(ya + at);
-            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product8(y, low, high));
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER);
+            ByteVector p = y.and((byte) 0x0F).selectFrom(low).lanewise(XOR,
+                    y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .selectFrom(high));
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xa + at, ORDER).lanewise(XOR, p);
             x.intoMemorySegment(ALL, xa + at, ORDER);
-            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+            y.lanewise(XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
         }
-    }
-
-    private static void ifft8(long table, long xa, long ya, long length) {
-        ByteVector low = load(table);
-        ByteVector high = load(table + 16);
-        for (long at = 0; at < length; at += LANES) {
-            ByteVector x = load(xa + at);
-            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
-            y.intoMemorySegment(ALL, ya + at, ORDER);
-            x.lanewise(VectorOperators.XOR, product8(y, low, high)).intoMemorySegment(ALL, xa + at, ORDER);
-        }
-    }
-
-    private static ByteVector product8(ByteVector v, ByteVector low, ByteVector high) {
-        return v.and((byte) 0x0F).selectFrom(low).lanewise(VectorOperators.XOR, highNibbles(v).selectFrom(high));
     }
 
     /*
@@ -612,112 +632,88 @@ public final class VectorLeopardKernel implements LeopardKernel {
      */
 
     private static void mul16(long table, long xa, long ya, long length) {
-        ByteVector own0 = load(table);
-        ByteVector own1 = load(table + 32);
-        ByteVector other0 = load(table + 64);
-        ByteVector other1 = load(table + 96);
+        ByteVector own0 = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector own1 = fromMemorySegment(SPECIES, ALL, table + 32, ORDER);
+        ByteVector other0 = fromMemorySegment(SPECIES, ALL, table + 64, ORDER);
+        ByteVector other1 = fromMemorySegment(SPECIES, ALL, table + 96, ORDER);
         for (long at = 0; at < length; at += 64) {
-            product16(load(ya + at), own0, own1, other0, other1).intoMemorySegment(ALL, xa + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER);
+            ByteVector lo = y.and((byte) 0x0F);
+            ByteVector hi = y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ByteVector p = lo.or(UPPER_PLUS_16).selectFrom(own0)
+                    .lanewise(XOR, hi.or(UPPER_PLUS_16).selectFrom(own1))
+                    .lanewise(XOR, lo.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other0))
+                    .lanewise(XOR, hi.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other1));
+            p.intoMemorySegment(ALL, xa + at, ORDER);
         }
     }
 
     private static void fft16(long table, long xa, long ya, long length) {
-        ByteVector own0 = load(table);
-        ByteVector own1 = load(table + 32);
-        ByteVector other0 = load(table + 64);
-        ByteVector other1 = load(table + 96);
+        ByteVector own0 = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector own1 = fromMemorySegment(SPECIES, ALL, table + 32, ORDER);
+        ByteVector other0 = fromMemorySegment(SPECIES, ALL, table + 64, ORDER);
+        ByteVector other1 = fromMemorySegment(SPECIES, ALL, table + 96, ORDER);
         for (long at = 0; at < length; at += 64) {
-            ByteVector y = load(ya + at);
-            ByteVector x = load(xa + at).lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1));
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER);
+            ByteVector lo = y.and((byte) 0x0F);
+            ByteVector hi = y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ByteVector p = lo.or(UPPER_PLUS_16).selectFrom(own0)
+                    .lanewise(XOR, hi.or(UPPER_PLUS_16).selectFrom(own1))
+                    .lanewise(XOR, lo.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other0))
+                    .lanewise(XOR, hi.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other1));
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xa + at, ORDER).lanewise(XOR, p);
             x.intoMemorySegment(ALL, xa + at, ORDER);
-            y.lanewise(VectorOperators.XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
+            y.lanewise(XOR, x).intoMemorySegment(ALL, ya + at, ORDER);
         }
-    }
-
-    private static void ifft16(long table, long xa, long ya, long length) {
-        ByteVector own0 = load(table);
-        ByteVector own1 = load(table + 32);
-        ByteVector other0 = load(table + 64);
-        ByteVector other1 = load(table + 96);
-        for (long at = 0; at < length; at += 64) {
-            ByteVector x = load(xa + at);
-            ByteVector y = load(ya + at).lanewise(VectorOperators.XOR, x);
-            y.intoMemorySegment(ALL, ya + at, ORDER);
-            x.lanewise(VectorOperators.XOR, product16(y, own0, own1, other0, other1))
-                    .intoMemorySegment(ALL, xa + at, ORDER);
-        }
-    }
-
-    private static ByteVector product16(ByteVector v, ByteVector own0, ByteVector own1, ByteVector other0,
-            ByteVector other1) {
-        ByteVector low = v.and((byte) 0x0F);
-        ByteVector high = highNibbles(v);
-        ByteVector lowSwapped = low.rearrange(SWAP_HALVES).or(UPPER_PLUS_16);
-        ByteVector highSwapped = high.rearrange(SWAP_HALVES).or(UPPER_PLUS_16);
-        low = low.or(UPPER_PLUS_16);
-        high = high.or(UPPER_PLUS_16);
-        return low.selectFrom(own0)
-                .lanewise(VectorOperators.XOR, high.selectFrom(own1))
-                .lanewise(VectorOperators.XOR, lowSwapped.selectFrom(other0))
-                .lanewise(VectorOperators.XOR, highSwapped.selectFrom(other1));
     }
 
     /** 16 or 32 lanes: the low and high planes of a block loaded as separate vectors. */
     private static void butterfly16Narrow(long table, long xa, long ya, long length, int op) {
-        ByteVector lo0 = load(table + LeopardField.lowTableAt(0));
-        ByteVector lo1 = load(table + LeopardField.lowTableAt(1));
-        ByteVector lo2 = load(table + LeopardField.lowTableAt(2));
-        ByteVector lo3 = load(table + LeopardField.lowTableAt(3));
-        ByteVector hi0 = load(table + LeopardField.highTableAt(0));
-        ByteVector hi1 = load(table + LeopardField.highTableAt(1));
-        ByteVector hi2 = load(table + LeopardField.highTableAt(2));
-        ByteVector hi3 = load(table + LeopardField.highTableAt(3));
+        ByteVector lo0 = fromMemorySegment(SPECIES, ALL, table + LeopardField.lowTableAt(0), ORDER);
+        ByteVector lo1 = fromMemorySegment(SPECIES, ALL, table + LeopardField.lowTableAt(1), ORDER);
+        ByteVector lo2 = fromMemorySegment(SPECIES, ALL, table + LeopardField.lowTableAt(2), ORDER);
+        ByteVector lo3 = fromMemorySegment(SPECIES, ALL, table + LeopardField.lowTableAt(3), ORDER);
+        ByteVector hi0 = fromMemorySegment(SPECIES, ALL, table + LeopardField.highTableAt(0), ORDER);
+        ByteVector hi1 = fromMemorySegment(SPECIES, ALL, table + LeopardField.highTableAt(1), ORDER);
+        ByteVector hi2 = fromMemorySegment(SPECIES, ALL, table + LeopardField.highTableAt(2), ORDER);
+        ByteVector hi3 = fromMemorySegment(SPECIES, ALL, table + LeopardField.highTableAt(3), ORDER);
         for (long block = 0; block < length; block += 64) {
             for (int plane = 0; plane < 32; plane += LANES) {
                 long xl = xa + block + plane;
                 long yl = ya + block + plane;
-                ByteVector yLow = load(yl);
-                ByteVector yHigh = load(yl + 32);
+                ByteVector yLow = fromMemorySegment(SPECIES, ALL, yl, ORDER);
+                ByteVector yHigh = fromMemorySegment(SPECIES, ALL, yl + 32, ORDER);
                 if (op == IFFT) {
-                    yLow = yLow.lanewise(VectorOperators.XOR, load(xl));
-                    yHigh = yHigh.lanewise(VectorOperators.XOR, load(xl + 32));
+                    yLow = yLow.lanewise(XOR, fromMemorySegment(SPECIES, ALL, xl, ORDER));
+                    yHigh = yHigh.lanewise(XOR, fromMemorySegment(SPECIES, ALL, xl + 32, ORDER));
                     yLow.intoMemorySegment(ALL, yl, ORDER);
                     yHigh.intoMemorySegment(ALL, yl + 32, ORDER);
                 }
                 ByteVector n0 = yLow.and((byte) 0x0F);
-                ByteVector n1 = highNibbles(yLow);
+                ByteVector n1 = yLow.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
                 ByteVector n2 = yHigh.and((byte) 0x0F);
-                ByteVector n3 = highNibbles(yHigh);
-                ByteVector pLow = n0.selectFrom(lo0).lanewise(VectorOperators.XOR, n1.selectFrom(lo1))
-                        .lanewise(VectorOperators.XOR, n2.selectFrom(lo2))
-                        .lanewise(VectorOperators.XOR, n3.selectFrom(lo3));
-                ByteVector pHigh = n0.selectFrom(hi0).lanewise(VectorOperators.XOR, n1.selectFrom(hi1))
-                        .lanewise(VectorOperators.XOR, n2.selectFrom(hi2))
-                        .lanewise(VectorOperators.XOR, n3.selectFrom(hi3));
+                ByteVector n3 = yHigh.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                ByteVector pLow = n0.selectFrom(lo0).lanewise(XOR, n1.selectFrom(lo1))
+                        .lanewise(XOR, n2.selectFrom(lo2))
+                        .lanewise(XOR, n3.selectFrom(lo3));
+                ByteVector pHigh = n0.selectFrom(hi0).lanewise(XOR, n1.selectFrom(hi1))
+                        .lanewise(XOR, n2.selectFrom(hi2))
+                        .lanewise(XOR, n3.selectFrom(hi3));
                 if (op == MUL) {
                     pLow.intoMemorySegment(ALL, xl, ORDER);
                     pHigh.intoMemorySegment(ALL, xl + 32, ORDER);
                     continue;
                 }
-                ByteVector xLow = load(xl).lanewise(VectorOperators.XOR, pLow);
-                ByteVector xHigh = load(xl + 32).lanewise(VectorOperators.XOR, pHigh);
+                ByteVector xLow = fromMemorySegment(SPECIES, ALL, xl, ORDER).lanewise(XOR, pLow);
+                ByteVector xHigh = fromMemorySegment(SPECIES, ALL, xl + 32, ORDER).lanewise(XOR, pHigh);
                 xLow.intoMemorySegment(ALL, xl, ORDER);
                 xHigh.intoMemorySegment(ALL, xl + 32, ORDER);
                 if (op == FFT) {
-                    yLow.lanewise(VectorOperators.XOR, xLow).intoMemorySegment(ALL, yl, ORDER);
-                    yHigh.lanewise(VectorOperators.XOR, xHigh).intoMemorySegment(ALL, yl + 32, ORDER);
+                    yLow.lanewise(XOR, xLow).intoMemorySegment(ALL, yl, ORDER);
+                    yHigh.lanewise(XOR, xHigh).intoMemorySegment(ALL, yl + 32, ORDER);
                 }
             }
         }
-    }
-
-    /** The high nibble of every byte: shift 64-bit lanes, then mask (byte shifts are emulated). */
-    private static ByteVector highNibbles(ByteVector v) {
-        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-    }
-
-    private static ByteVector load(long address) {
-        return ByteVector.fromMemorySegment(SPECIES, ALL, address, ORDER);
     }
 
     /** Both native and the ranges inside them: then absolute addressing is safe. */
