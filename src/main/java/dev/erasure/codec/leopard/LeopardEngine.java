@@ -267,15 +267,15 @@ public final class LeopardEngine {
 
     /**
      * Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots
-     * base..base+m-1. When the radix-4 recursion ends on four-slot blocks (log2(m) even), each
-     * block reads its shards itself ({@link LeopardKernel#ifft4Load}), which saves a pass over the
-     * work area; otherwise the shards are copied in first.
+     * base..base+m-1. The bottom blocks of the radix-4 recursion read their shards themselves:
+     * four-slot blocks (log2(m) even) in the kernel ({@link LeopardKernel#ifft4Load}), two-slot
+     * blocks (log2(m) odd) by a copy right before their butterfly, while the slots are in cache.
+     * A separate copy of all shards first would cost a pass over the whole work area.
      */
     private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
             int base, int skewOffset, long length, CancelSignal cancel) {
-        if (Integer.numberOfTrailingZeros(m) % 2 == 1 || m < 4) {
+        if (m < 2) {
             load(data, from, count, offset, length, work, base, stride, m);
-            ifft(work, stride, base, m, count, skewOffset, length, cancel);
             return;
         }
         ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
@@ -288,6 +288,11 @@ public final class LeopardEngine {
             for (int i = lo; i < lo + size; i++) {
                 work.asSlice((base + i) * stride, length).fill((byte) 0);
             }
+            return;
+        }
+        if (size == 2) {
+            load(data, from + lo, Math.min(2, count - lo), offset, length, work, base + lo, stride, 2);
+            layer2(work, stride, base + lo, 1, field.skew(skewOffset + lo), length, false);
             return;
         }
         int q = size >>> 2;
