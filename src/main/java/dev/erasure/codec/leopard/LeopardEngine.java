@@ -47,6 +47,9 @@ public final class LeopardEngine {
     /** Target size of the work area of one call, in bytes. */
     public static final long WORK_BUDGET = 4L << 20;
 
+    /** Work area of a decode over few shards (see {@link #decodeChunkFor}). */
+    static final long DECODE_L2_BUDGET = 512L << 10;
+
     /**
      * Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). Each
      * butterfly call loads its multiplier's tables (GF(2^16): 8 MiB in all, so mostly cache
@@ -467,7 +470,7 @@ public final class LeopardEngine {
                     && out[dataIndex] != null;
             neededBefore[i + 1] = neededBefore[i] + (needed ? 1 : 0);
         }
-        long chunk = chunkFor(n, size);
+        long chunk = decodeChunkFor(n, size);
         try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
@@ -564,6 +567,17 @@ public final class LeopardEngine {
         } else {
             kernel.mul(field, work, slot, shard, offset, length, logM);
         }
+    }
+
+    /**
+     * Column chunk of a decode over {@code slots} shards. Decode passes over its whole work area
+     * several times (scaling, IFFT, derivative, FFT), so a small one (up to 32 slots, e.g. 10+4)
+     * gets a 512 KiB area that stays in L2, in chunks of at least 16 KiB; larger ones keep the
+     * general budget, since smaller chunks would multiply their per-call costs.
+     */
+    private static long decodeChunkFor(int slots, long size) {
+        long inL2 = DECODE_L2_BUDGET / slots / 64 * 64;
+        return inL2 >= 16 * 1024 ? Math.min(inL2, roundUp64(size)) : chunkFor(slots, size);
     }
 
     /** Column chunk for a work area of {@code slots} shards: near the budget, a multiple of 64. */
