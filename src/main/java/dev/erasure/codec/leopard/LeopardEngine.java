@@ -47,8 +47,14 @@ public final class LeopardEngine {
     /** Target size of the work area of one call, in bytes. */
     public static final long WORK_BUDGET = 4L << 20;
 
-    /** Work area of a decode over few shards (see {@link #decodeChunkFor}). */
+    /**
+     * Work area of a decode over at most {@link #DECODE_L2_SLOTS} slots (e.g. 10+4). Decode passes
+     * over its whole work area several times (scaling, IFFT, derivative, FFT), so a small one stays
+     * in L2, in chunks of 16 KiB or more; larger decodes keep {@link #WORK_BUDGET}, since smaller
+     * chunks would multiply their per-call costs.
+     */
     static final long DECODE_L2_BUDGET = 512L << 10;
+    static final int DECODE_L2_SLOTS = 32;
 
     /**
      * Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). Each
@@ -207,7 +213,7 @@ public final class LeopardEngine {
      */
     private void encodeSmall(MemorySegment[] data, MemorySegment[] parity, long size, CancelSignal cancel,
             ParitySink sink) {
-        long chunk = chunkFor(2 * m, size);
+        long chunk = chunkFor(2 * m, size, WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(m * chunk)) {
             MemorySegment work = lease.segment();
             MemorySegment[] out = new MemorySegment[m];
@@ -229,7 +235,7 @@ public final class LeopardEngine {
     private void encodeColumns(MemorySegment[] data, long size, CancelSignal cancel, ParitySink sink) {
         boolean fft = method == Method.FF8 || method == Method.FF16;
         int slots = fft ? 2 * m : 1;
-        long chunk = chunkFor(slots, size);
+        long chunk = chunkFor(slots, size, WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(slots * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
@@ -277,10 +283,6 @@ public final class LeopardEngine {
      */
     private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
             int base, int skewOffset, long length, CancelSignal cancel) {
-        if (m < 2) {
-            load(data, from, count, offset, length, work, base, stride, m);
-            return;
-        }
         ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
     }
 
@@ -470,7 +472,7 @@ public final class LeopardEngine {
                     && out[dataIndex] != null;
             neededBefore[i + 1] = neededBefore[i] + (needed ? 1 : 0);
         }
-        long chunk = decodeChunkFor(n, size);
+        long chunk = chunkFor(n, size, n <= DECODE_L2_SLOTS ? DECODE_L2_BUDGET : WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
@@ -569,20 +571,9 @@ public final class LeopardEngine {
         }
     }
 
-    /**
-     * Column chunk of a decode over {@code slots} shards. Decode passes over its whole work area
-     * several times (scaling, IFFT, derivative, FFT), so a small one (up to 32 slots, e.g. 10+4)
-     * gets a 512 KiB area that stays in L2, in chunks of at least 16 KiB; larger ones keep the
-     * general budget, since smaller chunks would multiply their per-call costs.
-     */
-    private static long decodeChunkFor(int slots, long size) {
-        long inL2 = DECODE_L2_BUDGET / slots / 64 * 64;
-        return inL2 >= 16 * 1024 ? Math.min(inL2, roundUp64(size)) : chunkFor(slots, size);
-    }
-
-    /** Column chunk for a work area of {@code slots} shards: near the budget, a multiple of 64. */
-    private static long chunkFor(int slots, long size) {
-        long chunk = Math.max(MIN_CHUNK, WORK_BUDGET / slots / 64 * 64);
+    /** Column chunk for a work area of {@code slots} shards: near {@code budget}, a multiple of 64. */
+    private static long chunkFor(int slots, long size, long budget) {
+        long chunk = Math.max(MIN_CHUNK, budget / slots / 64 * 64);
         return Math.min(chunk, roundUp64(size));
     }
 
