@@ -376,6 +376,11 @@ public final class LeopardEngine {
         int m23 = field.skew(skewOffset + lo + 3 * q - 1);
         int m02 = field.skew(skewOffset + lo + 2 * q - 1);
         long quarter = q * stride;
+        if (length == stride) {
+            long a = (base + lo) * stride;
+            kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, quarter, m01, m23, m02);
+            return;
+        }
         for (int i = lo; i < lo + q; i++) {
             long a = (base + i) * stride;
             kernel.ifft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
@@ -426,9 +431,14 @@ public final class LeopardEngine {
         int m23 = field.skew(lo + 3 * q - 1);
         int m02 = field.skew(lo + 2 * q - 1);
         long quarter = q * stride;
-        for (int i = lo; i < lo + q; i++) {
-            long a = i * stride;
-            kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+        if (length == stride) {
+            long a = lo * stride;
+            kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, quarter, m01, m23, m02);
+        } else {
+            for (int i = lo; i < lo + q; i++) {
+                long a = i * stride;
+                kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length, m01, m23, m02);
+            }
         }
         for (int s = 0; s < 4; s++) {
             fftRange(work, stride, lo + s * q, q, neededBefore, length, cancel);
