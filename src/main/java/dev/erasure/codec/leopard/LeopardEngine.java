@@ -3,6 +3,7 @@ package dev.erasure.codec.leopard;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodingCancelledException;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Leopard-RS for one shape: k data shards, r parity shards, parity byte-identical to catid/leopard's
@@ -76,6 +77,14 @@ public final class LeopardEngine {
     private final int[] parityOutputs;
     /** The multipliers of {@link LeopardKernel#encodeSmall} when the FFT code has m = 2 or 4, else null. */
     private final int[] smallLogs;
+
+    /**
+     * A transform of odd log2 size needs one radix-2 layer besides the fused radix-4 ones. It runs
+     * on the largest blocks of at most this many bytes (or on two-slot blocks when even those are
+     * larger), joining two halves just transformed and still in cache; when the chunk fills its
+     * slots, each half is contiguous, so the layer is one kernel call per block.
+     */
+    static final long RADIX2_BLOCK_BYTES = 256L << 10;
 
     /** IFFT/FFT ranges of at least this many slots ask the cancel signal before their joining layer. */
     private static final int CANCEL_CHECK_SLOTS = 8;
@@ -172,7 +181,7 @@ public final class LeopardEngine {
             encodeSmall(data, parity, size, cancel, null);
             return;
         }
-        encodeColumns(data, size, cancel, (offset, length, work, stride) -> {
+        encodeColumns(data, size, cancel, parity, (offset, length, work, stride) -> {
             for (int j = 0; j < parityShards; j++) {
                 if (parity[j] != null) {
                     MemorySegment.copy(work, j * stride, parity[j], offset, length);
@@ -200,7 +209,7 @@ public final class LeopardEngine {
         if (smallLogs != null) {
             encodeSmall(data, null, size, cancel, compare);
         } else {
-            encodeColumns(data, size, cancel, compare);
+            encodeColumns(data, size, cancel, null, compare);
         }
         return bad;
     }
@@ -232,7 +241,13 @@ public final class LeopardEngine {
         }
     }
 
-    private void encodeColumns(MemorySegment[] data, long size, CancelSignal cancel, ParitySink sink) {
+    /**
+     * The encode in column chunks. With {@code parity} non-null, the FFT code writes the wanted
+     * parity shards itself as its last step makes them ({@link #fft}); the sink then sees only the
+     * XOR code's chunks. Without it, the sink sees every chunk's parity in the work area.
+     */
+    private void encodeColumns(MemorySegment[] data, long size, CancelSignal cancel, MemorySegment[] parity,
+            ParitySink sink) {
         boolean fft = method == Method.FF8 || method == Method.FF16;
         int slots = fft ? 2 * m : 1;
         long chunk = chunkFor(slots, size, WORK_BUDGET);
@@ -242,11 +257,14 @@ public final class LeopardEngine {
                 checkCancel(cancel);
                 long length = Math.min(chunk, size - offset);
                 if (fft) {
-                    encodeChunk(data, offset, length, work, chunk, cancel);
+                    encodeChunk(data, offset, length, work, chunk, parity, cancel);
+                    if (parity == null) {
+                        sink.accept(offset, length, work, chunk);
+                    }
                 } else {
                     xorChunk(data, offset, length, work);
+                    sink.accept(offset, length, work, chunk);
                 }
-                sink.accept(offset, length, work, chunk);
             }
         }
     }
@@ -259,9 +277,12 @@ public final class LeopardEngine {
         }
     }
 
-    /** Parity of one column chunk into slots 0..r-1 of the work area (2m slots, {@code stride} apart). */
+    /**
+     * Parity of one column chunk into slots 0..r-1 of the work area (2m slots, {@code stride} apart),
+     * and into {@code parity[j]} at {@code offset} where non-null (when {@code parity} is).
+     */
     private void encodeChunk(MemorySegment[] data, long offset, long length, MemorySegment work, long stride,
-            CancelSignal cancel) {
+            MemorySegment[] parity, CancelSignal cancel) {
         int first = Math.min(dataShards, m);
         ifftFrom(data, 0, first, offset, work, stride, 0, m, length, cancel);
         for (int group = m; group < dataShards; group += m) {
@@ -271,95 +292,112 @@ public final class LeopardEngine {
                 kernel.xor(work, i * stride, work, (m + i) * stride, length);
             }
         }
-        fft(work, stride, m, parityOutputs, length, cancel);
+        Outputs outputs = parity == null ? null
+                : new Outputs(parity.length == parityShards ? parity : Arrays.copyOf(parity, parityShards), 0, null);
+        fft(work, stride, m, parityOutputs, length, outputs, offset, cancel);
+    }
+
+    /** Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots base..base+m-1. */
+    private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
+            int base, int skewOffset, long length, CancelSignal cancel) {
+        ifftLoadRange(new Inputs(data, from, count, null, null), offset, work, stride, base, 0, m, skewOffset, length,
+                cancel);
     }
 
     /**
-     * Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots
-     * base..base+m-1. The bottom blocks of the radix-4 recursion read their shards themselves:
-     * four-slot blocks (log2(m) even) in the kernel ({@link LeopardKernel#ifft4Load}), two-slot
-     * blocks (log2(m) odd) by a copy right before their butterfly, while the slots are in cache.
-     * A separate copy of all shards first would cost a pass over the whole work area.
+     * The shards an inverse FFT loads: slot i (from 0) is {@code shards[from + i]} for i < count,
+     * absent (zeros) when null or beyond count, times exp({@code logs[from + i]}) when {@code logs}
+     * is non-null. {@code presentBefore[i]}, when non-null, counts the present shards below
+     * from + i (from = 0 then), so that a range of absent shards is seen at once.
      */
-    private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
-            int base, int skewOffset, long length, CancelSignal cancel) {
-        ifftLoadRange(data, from, count, offset, work, stride, base, 0, m, skewOffset, length, cancel);
+    private record Inputs(MemorySegment[] shards, int from, int count, int[] logs, int[] presentBefore) {
+
+        MemorySegment shard(int i) {
+            return i < count ? shards[from + i] : null;
+        }
+
+        int log(int i) {
+            return logs[from + i];
+        }
+
+        /** Whether every slot of [lo, lo + size) is absent. */
+        boolean noneIn(int lo, int size) {
+            if (lo >= count) {
+                return true;
+            }
+            return presentBefore != null && presentBefore[Math.min(lo + size, count)] == presentBefore[lo];
+        }
     }
 
-    /** {@link #ifftRange} whose four-slot blocks load their data shards (or zeros) themselves. */
-    private void ifftLoadRange(MemorySegment[] data, int from, int count, long offset, MemorySegment work,
-            long stride, int base, int lo, int size, int skewOffset, long length, CancelSignal cancel) {
-        if (lo >= count) {
+    /**
+     * Inverse FFT over slots [base + lo, base + lo + size) of the shards it loads ({@code in}: slot
+     * base + i gets input i). The skew factor of the block starting at r of half-width d is
+     * skew[skewOffset + r + d - 1].
+     *
+     * <p>Depth first and radix 4: the four quarters of a range are transformed completely before
+     * the two layers that join them, which run fused in one pass ({@link LeopardKernel#ifft4}),
+     * so the small layers run on blocks that stay in cache and each byte is loaded and stored once
+     * per two layers. The bottom blocks read their shards themselves (four-slot blocks in the
+     * kernel, {@link LeopardKernel#ifft4Load}), so no separate pass loads the work area. An odd
+     * layer count takes one radix-2 layer where {@link #radix2} says. A range whose inputs are
+     * all absent (past the data, or lost shards in a decode) transforms to zeros: it is filled,
+     * not transformed.
+     */
+    private void ifftLoadRange(Inputs in, long offset, MemorySegment work, long stride, int base, int lo, int size,
+            int skewOffset, long length, CancelSignal cancel) {
+        if (in.noneIn(lo, size)) {
             for (int i = lo; i < lo + size; i++) {
                 work.asSlice((base + i) * stride, length).fill((byte) 0);
             }
             return;
         }
-        if (size == 2) {
-            load(data, from + lo, Math.min(2, count - lo), offset, length, work, base + lo, stride, 2);
-            layer2(work, stride, base + lo, 1, field.skew(skewOffset + lo), length, false);
+        if (radix2(size, stride)) {
+            int half = size >>> 1;
+            if (size == 2) {
+                for (int i = lo; i < lo + 2; i++) {
+                    loadSlot(in.shard(i), in.logs == null ? 0 : in.log(i), in.logs != null, offset, length, work,
+                            (base + i) * stride);
+                }
+            } else {
+                ifftLoadRange(in, offset, work, stride, base, lo, half, skewOffset, length, cancel);
+                ifftLoadRange(in, offset, work, stride, base, lo + half, half, skewOffset, length, cancel);
+            }
+            layer2(work, stride, base + lo, half, field.skew(skewOffset + lo + half - 1), length, false);
             return;
         }
         int q = size >>> 2;
         long quarter = q * stride;
         if (size == 4) {
-            MemorySegment[] in = new MemorySegment[4];
+            MemorySegment[] shards = new MemorySegment[4];
+            int[] logs = in.logs == null ? null : new int[4];
             for (int s = 0; s < 4; s++) {
-                in[s] = lo + s < count ? data[from + lo + s] : null;
+                shards[s] = in.shard(lo + s);
+                if (logs != null && shards[s] != null) {
+                    logs[s] = in.log(lo + s);
+                }
             }
             long a = (base + lo) * stride;
-            kernel.ifft4Load(field, in, offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, length,
-                    field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2), field.skew(skewOffset + lo + 1));
+            kernel.ifft4Load(field, shards, logs, offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter,
+                    length, field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2),
+                    field.skew(skewOffset + lo + 1));
             return;
         }
         for (int s = 0; s < 4; s++) {
-            ifftLoadRange(data, from, count, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
+            ifftLoadRange(in, offset, work, stride, base, lo + s * q, q, skewOffset, length, cancel);
         }
         ifftJoin(work, stride, base, lo, size, skewOffset, length, cancel);
     }
 
-    /** Copies count shards from {@code from} into slots base.., zero-fills the slots up to base + slots. */
-    private static void load(MemorySegment[] data, int from, int count, long offset, long length, MemorySegment work,
-            int base, long stride, int slots) {
-        for (int i = 0; i < count; i++) {
-            MemorySegment.copy(data[from + i], offset, work, (base + i) * stride, length);
+    /** slot = shard (times exp(logM) when scaled), or zeros when the shard is absent. */
+    private void loadSlot(MemorySegment shard, int logM, boolean scaled, long offset, long length, MemorySegment work,
+            long slot) {
+        if (shard == null) {
+            work.asSlice(slot, length).fill((byte) 0);
+        } else if (scaled) {
+            kernel.mul(field, work, slot, shard, offset, length, logM);
+        } else {
+            MemorySegment.copy(shard, offset, work, slot, length);
         }
-        for (int i = count; i < slots; i++) {
-            work.asSlice((base + i) * stride, length).fill((byte) 0);
-        }
-    }
-
-    /**
-     * Inverse FFT, in place, over slots [base, base + size). Only slots below base + truncated may
-     * be non-zero, so butterfly blocks beyond it stay zero and are skipped. The skew factor of the
-     * block starting at r of half-width d is skew[skewOffset + r + d - 1].
-     *
-     * <p>Depth first and radix 4: the four quarters of a range are transformed completely before
-     * the two layers that join them, which run fused in one pass over the data ({@link
-     * LeopardKernel#ifft4}); an odd layer count leaves radix-2 layers on two-slot blocks at the
-     * bottom. The small layers thus run on blocks that stay in cache, and each byte is loaded
-     * and stored once per two layers (same butterflies as layer by layer).
-     */
-    private void ifft(MemorySegment work, long stride, int base, int size, int truncated, int skewOffset, long length,
-            CancelSignal cancel) {
-        ifftRange(work, stride, base, 0, size, truncated, skewOffset, length, cancel);
-    }
-
-    private void ifftRange(MemorySegment work, long stride, int base, int lo, int size, int truncated,
-            int skewOffset, long length, CancelSignal cancel) {
-        if (size == 1 || lo >= truncated) {
-            return;
-        }
-        if (size == 2) {
-            layer2(work, stride, base + lo, 1, field.skew(skewOffset + lo), length, false);
-            return;
-        }
-        // Radix 4: the four quarters completely, then the two layers that join them in one pass.
-        int q = size >>> 2;
-        for (int s = 0; s < 4; s++) {
-            ifftRange(work, stride, base, lo + s * q, q, truncated, skewOffset, length, cancel);
-        }
-        ifftJoin(work, stride, base, lo, size, skewOffset, length, cancel);
     }
 
     /**
@@ -387,9 +425,25 @@ public final class LeopardEngine {
         }
     }
 
-    /** One radix-2 layer over slots [first, first + 2 * half): forward or inverse butterflies by logM. */
+    /**
+     * Whether a range of {@code size} slots takes its radix-2 layer here: its log2 is odd and it is
+     * a two-slot block or a block of at most {@link #RADIX2_BLOCK_BYTES}.
+     */
+    private static boolean radix2(int size, long stride) {
+        return (Integer.numberOfTrailingZeros(size) & 1) == 1 && (size == 2 || size * stride <= RADIX2_BLOCK_BYTES);
+    }
+
+    /**
+     * One radix-2 layer over slots [first, first + 2 * half): forward or inverse butterflies by logM.
+     * When the chunk fills its slots, each half is one contiguous range: one call.
+     */
     private void layer2(MemorySegment work, long stride, int first, int half, int logM, long length, boolean forward) {
-        for (int i = first; i < first + half; i++) {
+        int pairs = half;
+        if (length == stride) {
+            length = half * stride;
+            pairs = 1;
+        }
+        for (int i = first; i < first + pairs; i++) {
             long x = i * stride;
             long y = (i + half) * stride;
             if (logM == field.modulus) {
@@ -406,24 +460,43 @@ public final class LeopardEngine {
      * Forward FFT, in place, over slots [0, size) with skew factors as for {@link #ifft} (offset 0),
      * computing only the butterfly blocks that lead to a wanted output: {@code neededBefore[i]}
      * counts the wanted outputs below i. The other outputs are left stale. Depth first, like
-     * {@link #ifft}.
+     * {@link #ifft}. With {@code out} non-null, each wanted output is also written to its shard at
+     * {@code outOffset} by the step that finishes it, while it is in cache: no separate pass over
+     * the work area to copy the parity out (encode) or to scale the lost data out (decode).
      */
-    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length,
-            CancelSignal cancel) {
-        fftRange(work, stride, 0, size, neededBefore, length, cancel);
+    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length, Outputs out,
+            long outOffset, CancelSignal cancel) {
+        fftRange(work, stride, 0, size, neededBefore, length, out, outOffset, cancel);
     }
 
     private void fftRange(MemorySegment work, long stride, int lo, int size, int[] neededBefore, long length,
-            CancelSignal cancel) {
+            Outputs out, long outOffset, CancelSignal cancel) {
         if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
-            return;
-        }
-        if (size == 2) {
-            layer2(work, stride, lo, 1, field.skew(lo), length, true);
             return;
         }
         if (size >= CANCEL_CHECK_SLOTS) {
             checkCancel(cancel);
+        }
+        if (radix2(size, stride)) {
+            int half = size >>> 1;
+            layer2(work, stride, lo, half, field.skew(lo + half - 1), length, true);
+            if (size == 2) {
+                for (int j = lo; j < lo + 2 && out != null; j++) {
+                    MemorySegment target = out.shard(j);
+                    if (target == null) {
+                        continue;
+                    }
+                    if (out.logs == null) {
+                        MemorySegment.copy(work, j * stride, target, outOffset, length);
+                    } else {
+                        kernel.mul(field, target, outOffset, work, j * stride, length, out.log(j));
+                    }
+                }
+                return;
+            }
+            fftRange(work, stride, lo, half, neededBefore, length, out, outOffset, cancel);
+            fftRange(work, stride, lo + half, half, neededBefore, length, out, outOffset, cancel);
+            return;
         }
         // Radix 4: the two layers that split the range in one pass, then the four quarters.
         int q = size >>> 2;
@@ -431,6 +504,21 @@ public final class LeopardEngine {
         int m23 = field.skew(lo + 3 * q - 1);
         int m02 = field.skew(lo + 2 * q - 1);
         long quarter = q * stride;
+        if (q == 1 && out != null) {
+            // Four single slots: this step finishes them.
+            MemorySegment[] targets = new MemorySegment[4];
+            int[] logs = out.logs == null ? null : new int[4];
+            for (int i = 0; i < 4; i++) {
+                targets[i] = out.shard(lo + i);
+                if (logs != null && targets[i] != null) {
+                    logs[i] = out.log(lo + i);
+                }
+            }
+            long a = lo * stride;
+            kernel.fft4Store(field, work, a, a + stride, a + 2 * stride, a + 3 * stride, length, m01, m23, m02,
+                    targets, logs, outOffset);
+            return;
+        }
         if (length == stride) {
             long a = lo * stride;
             kernel.fft4(field, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter, quarter, m01, m23, m02);
@@ -441,7 +529,24 @@ public final class LeopardEngine {
             }
         }
         for (int s = 0; s < 4; s++) {
-            fftRange(work, stride, lo + s * q, q, neededBefore, length, cancel);
+            fftRange(work, stride, lo + s * q, q, neededBefore, length, out, outOffset, cancel);
+        }
+    }
+
+    /**
+     * Where the forward FFT writes its wanted outputs: output slot {@code first + i} goes to
+     * {@code shards[i]} (none where null or beyond the array), times exp({@code logs[i]}) when
+     * {@code logs} is non-null.
+     */
+    private record Outputs(MemorySegment[] shards, int first, int[] logs) {
+
+        MemorySegment shard(int slot) {
+            int i = slot - first;
+            return i >= 0 && i < shards.length ? shards[i] : null;
+        }
+
+        int log(int slot) {
+            return logs[slot - first];
         }
     }
 
@@ -482,13 +587,29 @@ public final class LeopardEngine {
                     && out[dataIndex] != null;
             neededBefore[i + 1] = neededBefore[i] + (needed ? 1 : 0);
         }
+        // Slot j < m: parity shard j (none past r); slot m + i: data shard i. Each is loaded times
+        // exp(locator[slot]); a lost data shard i, wanted, leaves slot m + i times exp(-locator).
+        MemorySegment[] inputs = new MemorySegment[m + dataShards];
+        System.arraycopy(parity, 0, inputs, 0, parityShards);
+        System.arraycopy(data, 0, inputs, m, dataShards);
+        MemorySegment[] wanted = new MemorySegment[dataShards];
+        int[] outLogs = new int[dataShards];
+        for (int i = 0; i < dataShards; i++) {
+            wanted[i] = data[i] == null ? out[i] : null;
+            outLogs[i] = field.modulus - locator[m + i];
+        }
+        Outputs outputs = new Outputs(wanted, m, outLogs);
+        int[] presentBefore = new int[inputs.length + 1];
+        for (int i = 0; i < inputs.length; i++) {
+            presentBefore[i + 1] = presentBefore[i] + (inputs[i] == null ? 0 : 1);
+        }
+        Inputs in = new Inputs(inputs, 0, inputs.length, locator, presentBefore);
         long chunk = chunkFor(n, size, n <= DECODE_L2_SLOTS ? DECODE_L2_BUDGET : WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
                 checkCancel(cancel);
-                decodeChunk(data, parity, out, locator, neededBefore, offset, Math.min(chunk, size - offset), work,
-                        chunk, cancel);
+                decodeChunk(in, neededBefore, outputs, offset, Math.min(chunk, size - offset), work, chunk, cancel);
             }
         }
     }
@@ -538,47 +659,17 @@ public final class LeopardEngine {
         return locator;
     }
 
-    private void decodeChunk(MemorySegment[] data, MemorySegment[] parity, MemorySegment[] out, int[] locator,
-            int[] neededBefore, long offset, long length, MemorySegment work, long stride, CancelSignal cancel) {
-        for (int j = 0; j < m; j++) {
-            MemorySegment shard = j < parityShards ? parity[j] : null;
-            putScaled(shard, offset, length, work, j * stride, locator[j]);
-        }
-        for (int i = 0; i < dataShards; i++) {
-            putScaled(data[i], offset, length, work, (m + i) * stride, locator[m + i]);
-        }
-        for (int i = m + dataShards; i < n; i++) {
-            work.asSlice(i * stride, length).fill((byte) 0);
-        }
-        ifft(work, stride, 0, n, m + dataShards, 0, length, cancel);
+    /**
+     * One column chunk of the decode: the inputs scaled by the locator and transformed by an
+     * inverse FFT of size n (loaded by its bottom blocks), the formal derivative, and a forward FFT
+     * truncated to the wanted outputs, which its last step scales into their shards.
+     */
+    private void decodeChunk(Inputs in, int[] neededBefore, Outputs outputs, long offset, long length,
+            MemorySegment work, long stride, CancelSignal cancel) {
+        ifftLoadRange(in, offset, work, stride, 0, 0, n, 0, length, cancel);
         checkCancel(cancel);
-        // Formal derivative in the novel basis: slot i - w + j ^= slot i + j, w = lowest bit of i.
-        // When the chunk fills its slots, the w slots on each side are one contiguous range: one call.
-        for (int i = 1; i < n; i++) {
-            int width = i & -i;
-            if (length == stride) {
-                kernel.xor(work, (i - width) * stride, work, i * stride, width * stride);
-                continue;
-            }
-            for (int j = 0; j < width; j++) {
-                kernel.xor(work, (i - width + j) * stride, work, (i + j) * stride, length);
-            }
-        }
-        fft(work, stride, n, neededBefore, length, cancel);
-        for (int i = 0; i < dataShards; i++) {
-            if (data[i] == null && out[i] != null) {
-                kernel.mul(field, out[i], offset, work, (m + i) * stride, length, field.modulus - locator[m + i]);
-            }
-        }
-    }
-
-    /** slot = shard * exp(logM), or zeros when the shard is absent. */
-    private void putScaled(MemorySegment shard, long offset, long length, MemorySegment work, long slot, int logM) {
-        if (shard == null) {
-            work.asSlice(slot, length).fill((byte) 0);
-        } else {
-            kernel.mul(field, work, slot, shard, offset, length, logM);
-        }
+        kernel.formalDerivative(work, stride, n, length);
+        fft(work, stride, n, neededBefore, length, outputs, offset, cancel);
     }
 
     /** Column chunk for a work area of {@code slots} shards: near {@code budget}, a multiple of 64. */

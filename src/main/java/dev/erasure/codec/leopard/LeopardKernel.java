@@ -20,6 +20,27 @@ public interface LeopardKernel {
     /** x ^= y. */
     void xor(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length);
 
+    /**
+     * The formal derivative in the novel polynomial basis, in place over {@code slots} slots of
+     * {@code work} ({@code stride} bytes apart, {@code length} bytes each; slots a power of two):
+     * slot t ^= slot t + w for every power of two w < slots whose bit is clear in t, with the
+     * sources read before any change, in {@link FormalDerivative}'s cache-blocked order. Kernels
+     * may check the range once instead of per XOR.
+     */
+    default void formalDerivative(MemorySegment work, long stride, int slots, long length) {
+        int block = FormalDerivative.blockFor(stride, FormalDerivative.BLOCK_BYTES);
+        FormalDerivative.run(slots, block, (target, source, count) -> {
+            if (length == stride) {
+                // The chunk fills its slots: count slots are one contiguous range.
+                xor(work, target * stride, work, source * stride, count * stride);
+                return;
+            }
+            for (int j = 0; j < count; j++) {
+                xor(work, (target + j) * stride, work, (source + j) * stride, length);
+            }
+        });
+    }
+
     /** x = y * exp(logM). */
     void mul(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length, int logM);
 
@@ -49,17 +70,20 @@ public interface LeopardKernel {
 
     /**
      * {@link #ifft4} on the four slots after loading them: slot i gets {@code in[i]}'s bytes at
-     * {@code inOffset}, or zeros where {@code in[i]} is null. The default copies, then transforms;
-     * kernels may load block by block so that the slots are written once.
+     * {@code inOffset}, times exp({@code inLogs[i]}) when {@code inLogs} is non-null, or zeros
+     * where {@code in[i]} is null. The default loads, then transforms; kernels may load block by
+     * block so that the slots are written once.
      */
-    default void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
-            long c, long d, long length, int logM01, int logM23, int logM02) {
+    default void ifft4Load(LeopardField field, MemorySegment[] in, int[] inLogs, long inOffset, MemorySegment work,
+            long a, long b, long c, long d, long length, int logM01, int logM23, int logM02) {
         long[] slots = {a, b, c, d};
         for (int i = 0; i < 4; i++) {
             if (in[i] == null) {
                 work.asSlice(slots[i], length).fill((byte) 0);
-            } else {
+            } else if (inLogs == null) {
                 MemorySegment.copy(in[i], inOffset, work, slots[i], length);
+            } else {
+                mul(field, work, slots[i], in[i], inOffset, length, inLogs[i]);
             }
         }
         ifft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
@@ -76,6 +100,28 @@ public interface LeopardKernel {
         fft2(field, work, b, d, length, logM02);
         fft2(field, work, a, b, length, logM01);
         fft2(field, work, c, d, length, logM23);
+    }
+
+    /**
+     * {@link #fft4}, then each slot's bytes written to {@code out[i]} at {@code outOffset} where
+     * {@code out[i]} is non-null, times exp({@code outLogs[i]}) when {@code outLogs} is non-null:
+     * the last step of an encode (the parity) or a decode (the lost data). The default writes
+     * after the transform; kernels may write block by block while the bytes are in cache.
+     */
+    default void fft4Store(LeopardField field, MemorySegment work, long a, long b, long c, long d, long length,
+            int logM01, int logM23, int logM02, MemorySegment[] out, int[] outLogs, long outOffset) {
+        fft4(field, work, a, b, c, d, length, logM01, logM23, logM02);
+        long[] slots = {a, b, c, d};
+        for (int i = 0; i < 4; i++) {
+            if (out[i] == null) {
+                continue;
+            }
+            if (outLogs == null) {
+                MemorySegment.copy(work, slots[i], out[i], outOffset, length);
+            } else {
+                mul(field, out[i], outOffset, work, slots[i], length, outLogs[i]);
+            }
+        }
     }
 
     /**

@@ -84,6 +84,27 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     @Override
+    public void formalDerivative(MemorySegment work, long stride, int slots, long length) {
+        if (!work.isNative() || length > stride) {
+            LeopardKernel.super.formalDerivative(work, stride, slots, length);
+            return;
+        }
+        // Every XOR stays inside slots 0..slots-1: one check instead of one per XOR.
+        Objects.checkFromIndexSize(0, (slots - 1) * stride + length, work.byteSize());
+        long base = work.address();
+        int block = FormalDerivative.blockFor(stride, FormalDerivative.BLOCK_BYTES);
+        FormalDerivative.run(slots, block, (target, source, count) -> {
+            if (length == stride) {
+                xor(base + target * stride, base + source * stride, count * stride);
+                return;
+            }
+            for (int j = 0; j < count; j++) {
+                xor(base + (target + j) * stride, base + (source + j) * stride, length);
+            }
+        });
+    }
+
+    @Override
     public void mul(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length,
             int logM) {
         if (!fast(x, xOffset, y, yOffset, length)) {
@@ -132,10 +153,11 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     @Override
-    public void ifft4Load(LeopardField field, MemorySegment[] in, long inOffset, MemorySegment work, long a, long b,
-            long c, long d, long length, int logM01, int logM23, int logM02) {
+    public void ifft4Load(LeopardField field, MemorySegment[] in, int[] inLogs, long inOffset, MemorySegment work,
+            long a, long b, long c, long d, long length, int logM01, int logM23, int logM02) {
         if (!allNative(in, inOffset, length) || !fast4(field, work, a, b, c, d, length)) {
-            LeopardKernel.super.ifft4Load(field, in, inOffset, work, a, b, c, d, length, logM01, logM23, logM02);
+            LeopardKernel.super.ifft4Load(field, in, inLogs, inOffset, work, a, b, c, d, length, logM01, logM23,
+                    logM02);
             return;
         }
         // Block by block: load a block of each slot, then transform it while it is in L1.
@@ -150,8 +172,10 @@ public final class VectorLeopardKernel implements LeopardKernel {
                 MemorySegment slot = work.asSlice(slots[i] - base + at, n);
                 if (in[i] == null) {
                     slot.fill((byte) 0);
-                } else {
+                } else if (inLogs == null) {
                     MemorySegment.copy(in[i], inOffset + at, slot, 0, n);
+                } else {
+                    butterfly(field, slots[i] + at, in[i].address() + inOffset + at, n, inLogs[i], MUL);
                 }
             }
             if (field.bits == 8) {
@@ -177,6 +201,40 @@ public final class VectorLeopardKernel implements LeopardKernel {
             fft4x8(t01, t23, t02, base + a, base + b, base + c, base + d, length);
         } else {
             fft4x16(t01, t23, t02, base + a, base + b, base + c, base + d, length);
+        }
+    }
+
+    @Override
+    public void fft4Store(LeopardField field, MemorySegment work, long a, long b, long c, long d, long length,
+            int logM01, int logM23, int logM02, MemorySegment[] out, int[] outLogs, long outOffset) {
+        if (!allNative(out, outOffset, length) || !fast4(field, work, a, b, c, d, length)) {
+            LeopardKernel.super.fft4Store(field, work, a, b, c, d, length, logM01, logM23, logM02, out, outLogs,
+                    outOffset);
+            return;
+        }
+        // Block by block: transform a block of each slot, then write it out while it is in L1.
+        long[] slots = {a, b, c, d};
+        long base = work.address();
+        long t01 = skewTable(field, logM01);
+        long t23 = skewTable(field, logM23);
+        long t02 = skewTable(field, logM02);
+        for (long at = 0; at < length; at += BLOCK) {
+            long n = Math.min(BLOCK, length - at);
+            if (field.bits == 8) {
+                fft4x8(t01, t23, t02, base + a + at, base + b + at, base + c + at, base + d + at, n);
+            } else {
+                fft4x16(t01, t23, t02, base + a + at, base + b + at, base + c + at, base + d + at, n);
+            }
+            for (int i = 0; i < 4; i++) {
+                if (out[i] == null) {
+                    continue;
+                }
+                if (outLogs == null) {
+                    MemorySegment.copy(work, slots[i] + at, out[i], outOffset + at, n);
+                } else {
+                    butterfly(field, out[i].address() + outOffset + at, base + slots[i] + at, n, outLogs[i], MUL);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.erasure.codec.leopard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -101,7 +102,10 @@ class LeopardKernelAgreementTest {
         }
     }
 
-    /** ifft4Load (inputs read block by block, null inputs as zeros) equals the scalar copy-then-transform. */
+    /**
+     * ifft4Load (inputs read block by block, null inputs as zeros, scaled by their multipliers in
+     * every other round) equals the scalar load-then-transform.
+     */
     @ParameterizedTest(name = "GF(2^{0})")
     @ValueSource(ints = {8, 16})
     void radix4Load_matchesScalar(int bits) {
@@ -120,14 +124,66 @@ class LeopardKernelAgreementTest {
                 for (int i = 0; i < 3; i++) {
                     logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
                 }
+                int[] inLogs = round % 2 == 0 ? null : random.ints(4, 0, field.order).toArray();
                 MemorySegment expected = randomSegment(arena, 4L * length, random, false);
                 MemorySegment actual = copy(arena, expected);
-                new ScalarLeopardKernel().ifft4Load(field, in, inOffset, expected, 0, length, 2L * length,
+                new ScalarLeopardKernel().ifft4Load(field, in, inLogs, inOffset, expected, 0, length, 2L * length,
                         3L * length, length, logs[0], logs[1], logs[2]);
-                new VectorLeopardKernel().ifft4Load(field, in, inOffset, actual, 0, length, 2L * length,
+                new VectorLeopardKernel().ifft4Load(field, in, inLogs, inOffset, actual, 0, length, 2L * length,
                         3L * length, length, logs[0], logs[1], logs[2]);
                 assertThat(actual.mismatch(expected)).as("logs %s, round %d", Arrays.toString(logs), round)
                         .isEqualTo(-1L);
+            }
+        }
+    }
+
+    /**
+     * fft4Store (outputs written block by block, null outputs skipped, scaled by their multipliers
+     * in every other round) equals the scalar transform then write: same work area, same outputs,
+     * nothing written to an output's other bytes; unscaled outputs are the slots themselves.
+     */
+    @ParameterizedTest(name = "GF(2^{0})")
+    @ValueSource(ints = {8, 16})
+    void radix4Store_matchesScalar(int bits) {
+        assumeTrue(LeopardKernels.vectorUsable(), "the Vector API is not usable on this JVM/CPU");
+        LeopardField field = bits == 8 ? LeopardField.ff8() : LeopardField.ff16();
+        Random random = new Random(bits * 137L);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                int length = 64 * (1 + random.nextInt(80));
+                long outOffset = 64L * random.nextInt(3);
+                boolean heap = round % 10 == 9;
+                int[] logs = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+                }
+                MemorySegment[] expectedOut = new MemorySegment[4];
+                MemorySegment[] actualOut = new MemorySegment[4];
+                for (int i = 0; i < 4; i++) {
+                    if (random.nextInt(4) != 0) {
+                        expectedOut[i] = randomSegment(arena, outOffset + length + 64, random, heap);
+                        actualOut[i] = copy(arena, expectedOut[i]);
+                    }
+                }
+                MemorySegment expected = randomSegment(arena, 4L * length, random, false);
+                MemorySegment actual = copy(arena, expected);
+                int[] outLogs = round % 2 == 0 ? null : random.ints(4, 0, field.order).toArray();
+                new ScalarLeopardKernel().fft4Store(field, expected, 0, length, 2L * length, 3L * length, length,
+                        logs[0], logs[1], logs[2], expectedOut, outLogs, outOffset);
+                new VectorLeopardKernel().fft4Store(field, actual, 0, length, 2L * length, 3L * length, length,
+                        logs[0], logs[1], logs[2], actualOut, outLogs, outOffset);
+                assertThat(actual.mismatch(expected)).as("work, logs %s, round %d", Arrays.toString(logs), round)
+                        .isEqualTo(-1L);
+                for (int i = 0; i < 4; i++) {
+                    if (expectedOut[i] != null) {
+                        assertThat(actualOut[i].mismatch(expectedOut[i])).as("output %d, round %d", i, round)
+                                .isEqualTo(-1L);
+                    }
+                    if (expectedOut[i] != null && outLogs == null) {
+                        assertThat(expectedOut[i].asSlice(outOffset, length).mismatch(expected.asSlice(i * length,
+                                length))).as("output %d is slot %d", i, i).isEqualTo(-1L);
+                    }
+                }
             }
         }
     }
@@ -239,6 +295,79 @@ class LeopardKernelAgreementTest {
                     assertThat(actual[j].mismatch(sum.asSlice((long) j * length, length)))
                             .as("output %d of m=%d k=%d, logs %s", j, m, k, Arrays.toString(logs)).isEqualTo(-1L);
                 }
+            }
+        }
+    }
+
+    /**
+     * The formal derivative of both kernels equals its closed form: slot t gains every slot t + w
+     * for each power of two w below the slot count whose bit is clear in t (the loop's sources are
+     * the unchanged slots), for chunks that fill their slots and chunks shorter than the stride.
+     */
+    @Test
+    void formalDerivative_matchesClosedForm() {
+        Random random = new Random(4242);
+        LeopardKernel[] kernels = LeopardKernels.vectorUsable()
+                ? new LeopardKernel[] {new ScalarLeopardKernel(), new VectorLeopardKernel()}
+                : new LeopardKernel[] {new ScalarLeopardKernel()};
+        try (Arena arena = Arena.ofConfined()) {
+            // A stride of 128 KiB makes blocks of two slots: the terms from later blocks are exercised.
+            for (int slots : new int[] {2, 8, 64}) {
+                for (int stride : slots == 64 ? new int[] {64, 192} : new int[] {64, 192, 128 << 10}) {
+                    for (int length : new int[] {stride, 64}) {
+                        byte[] before = new byte[slots * stride];
+                        random.nextBytes(before);
+                        byte[] expected = before.clone();
+                        for (int t = 0; t < slots; t++) {
+                            for (int w = 1; w < slots; w <<= 1) {
+                                if ((t & w) == 0) {
+                                    for (int b = 0; b < length; b++) {
+                                        expected[t * stride + b] ^= before[(t + w) * stride + b];
+                                    }
+                                }
+                            }
+                        }
+                        for (LeopardKernel kernel : kernels) {
+                            MemorySegment work = arena.allocate(before.length, 64);
+                            work.copyFrom(MemorySegment.ofArray(before));
+                            kernel.formalDerivative(work, stride, slots, length);
+                            assertThat(work.toArray(ValueLayout.JAVA_BYTE))
+                                    .as("%s, %d slots, stride %d, length %d", kernel.name(), slots, stride, length)
+                                    .isEqualTo(expected);
+                        }
+                    }
+                }
+            }
+            if (LeopardKernels.vectorUsable()) {
+                MemorySegment small = arena.allocate(7 * 64, 64);
+                assertThatThrownBy(() -> new VectorLeopardKernel().formalDerivative(small, 64, 8, 64))
+                        .isInstanceOf(IndexOutOfBoundsException.class);
+            }
+        }
+    }
+
+    /** The blocked order gives the closed form for every block size, sources read unchanged. */
+    @Test
+    void formalDerivativeOrder_matchesClosedForm_forEveryBlockSize() {
+        Random random = new Random(77);
+        for (int slots : new int[] {1, 2, 16, 256}) {
+            int[] before = random.ints(slots).toArray();
+            int[] expected = before.clone();
+            for (int t = 0; t < slots; t++) {
+                for (int w = 1; w < slots; w <<= 1) {
+                    if ((t & w) == 0) {
+                        expected[t] ^= before[t + w];
+                    }
+                }
+            }
+            for (int block = 1; block <= 2 * slots; block <<= 1) {
+                int[] work = before.clone();
+                FormalDerivative.run(slots, block, (target, source, count) -> {
+                    for (int j = 0; j < count; j++) {
+                        work[target + j] ^= work[source + j];
+                    }
+                });
+                assertThat(work).as("%d slots in blocks of %d", slots, block).isEqualTo(expected);
             }
         }
     }
