@@ -3,7 +3,6 @@ package dev.erasure.codec.leopard;
 import dev.erasure.codec.CancelSignal;
 import dev.erasure.codec.CodingCancelledException;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * Leopard-RS for one shape: k data shards, r parity shards, parity byte-identical to catid/leopard's
@@ -292,40 +291,58 @@ public final class LeopardEngine {
                 kernel.xor(work, i * stride, work, (m + i) * stride, length);
             }
         }
-        Outputs outputs = parity == null ? null
-                : new Outputs(parity.length == parityShards ? parity : Arrays.copyOf(parity, parityShards), 0, null);
+        Slots outputs = parity == null ? null : new Slots(parity, 0, parityShards, null, null);
         fft(work, stride, m, parityOutputs, length, outputs, offset, cancel);
     }
 
     /** Inverse FFT of size m of data shards from..from+count-1 (zeros after them) into slots base..base+m-1. */
     private void ifftFrom(MemorySegment[] data, int from, int count, long offset, MemorySegment work, long stride,
             int base, int skewOffset, long length, CancelSignal cancel) {
-        ifftLoadRange(new Inputs(data, from, count, null, null), offset, work, stride, base, 0, m, skewOffset, length,
+        ifftLoadRange(new Slots(data, from, count, null, null), offset, work, stride, base, 0, m, skewOffset, length,
                 cancel);
     }
 
     /**
-     * The shards an inverse FFT loads: slot i (from 0) is {@code shards[from + i]} for i < count,
-     * absent (zeros) when null or beyond count, times exp({@code logs[from + i]}) when {@code logs}
-     * is non-null. {@code presentBefore[i]}, when non-null, counts the present shards below
-     * from + i (from = 0 then), so that a range of absent shards is seen at once.
+     * The shards of a transform's slots: those an inverse FFT loads, or those a forward FFT writes.
+     * Slot i is {@code shards[i + shift]} for 0 <= i < end and i + shift >= 0, else none (null:
+     * zeros to load, nothing to write), scaled by exp({@code logs[i + shift]}) when {@code logs}
+     * is non-null. {@code presentBefore[i]}, when non-null, counts the non-null shards of the
+     * slots below i (shift 0 then), so that a range of absent inputs is seen at once.
      */
-    private record Inputs(MemorySegment[] shards, int from, int count, int[] logs, int[] presentBefore) {
+    private record Slots(MemorySegment[] shards, int shift, int end, int[] logs, int[] presentBefore) {
 
-        MemorySegment shard(int i) {
-            return i < count ? shards[from + i] : null;
+        MemorySegment shard(int slot) {
+            int i = slot + shift;
+            return slot < end && i >= 0 ? shards[i] : null;
         }
 
-        int log(int i) {
-            return logs[from + i];
+        int log(int slot) {
+            return logs[slot + shift];
+        }
+
+        /** The shards of slots lo..lo+3. */
+        MemorySegment[] four(int lo) {
+            return new MemorySegment[] {shard(lo), shard(lo + 1), shard(lo + 2), shard(lo + 3)};
+        }
+
+        /** The multipliers of slots lo..lo+3 (0 where none), or null when unscaled. */
+        int[] fourLogs(int lo) {
+            if (logs == null) {
+                return null;
+            }
+            int[] four = new int[4];
+            for (int s = 0; s < 4; s++) {
+                four[s] = shard(lo + s) == null ? 0 : log(lo + s);
+            }
+            return four;
         }
 
         /** Whether every slot of [lo, lo + size) is absent. */
         boolean noneIn(int lo, int size) {
-            if (lo >= count) {
+            if (lo >= end) {
                 return true;
             }
-            return presentBefore != null && presentBefore[Math.min(lo + size, count)] == presentBefore[lo];
+            return presentBefore != null && presentBefore[Math.min(lo + size, end)] == presentBefore[lo];
         }
     }
 
@@ -343,7 +360,7 @@ public final class LeopardEngine {
      * all absent (past the data, or lost shards in a decode) transforms to zeros: it is filled,
      * not transformed.
      */
-    private void ifftLoadRange(Inputs in, long offset, MemorySegment work, long stride, int base, int lo, int size,
+    private void ifftLoadRange(Slots in, long offset, MemorySegment work, long stride, int base, int lo, int size,
             int skewOffset, long length, CancelSignal cancel) {
         if (in.noneIn(lo, size)) {
             for (int i = lo; i < lo + size; i++) {
@@ -368,16 +385,8 @@ public final class LeopardEngine {
         int q = size >>> 2;
         long quarter = q * stride;
         if (size == 4) {
-            MemorySegment[] shards = new MemorySegment[4];
-            int[] logs = in.logs == null ? null : new int[4];
-            for (int s = 0; s < 4; s++) {
-                shards[s] = in.shard(lo + s);
-                if (logs != null && shards[s] != null) {
-                    logs[s] = in.log(lo + s);
-                }
-            }
             long a = (base + lo) * stride;
-            kernel.ifft4Load(field, shards, logs, offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter,
+            kernel.ifft4Load(field, in.four(lo), in.fourLogs(lo), offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter,
                     length, field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2),
                     field.skew(skewOffset + lo + 1));
             return;
@@ -464,13 +473,13 @@ public final class LeopardEngine {
      * {@code outOffset} by the step that finishes it, while it is in cache: no separate pass over
      * the work area to copy the parity out (encode) or to scale the lost data out (decode).
      */
-    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length, Outputs out,
+    private void fft(MemorySegment work, long stride, int size, int[] neededBefore, long length, Slots out,
             long outOffset, CancelSignal cancel) {
         fftRange(work, stride, 0, size, neededBefore, length, out, outOffset, cancel);
     }
 
     private void fftRange(MemorySegment work, long stride, int lo, int size, int[] neededBefore, long length,
-            Outputs out, long outOffset, CancelSignal cancel) {
+            Slots out, long outOffset, CancelSignal cancel) {
         if (size == 1 || neededBefore[lo + size] == neededBefore[lo]) {
             return;
         }
@@ -506,17 +515,9 @@ public final class LeopardEngine {
         long quarter = q * stride;
         if (q == 1 && out != null) {
             // Four single slots: this step finishes them.
-            MemorySegment[] targets = new MemorySegment[4];
-            int[] logs = out.logs == null ? null : new int[4];
-            for (int i = 0; i < 4; i++) {
-                targets[i] = out.shard(lo + i);
-                if (logs != null && targets[i] != null) {
-                    logs[i] = out.log(lo + i);
-                }
-            }
             long a = lo * stride;
             kernel.fft4Store(field, work, a, a + stride, a + 2 * stride, a + 3 * stride, length, m01, m23, m02,
-                    targets, logs, outOffset);
+                    out.four(lo), out.fourLogs(lo), outOffset);
             return;
         }
         if (length == stride) {
@@ -530,23 +531,6 @@ public final class LeopardEngine {
         }
         for (int s = 0; s < 4; s++) {
             fftRange(work, stride, lo + s * q, q, neededBefore, length, out, outOffset, cancel);
-        }
-    }
-
-    /**
-     * Where the forward FFT writes its wanted outputs: output slot {@code first + i} goes to
-     * {@code shards[i]} (none where null or beyond the array), times exp({@code logs[i]}) when
-     * {@code logs} is non-null.
-     */
-    private record Outputs(MemorySegment[] shards, int first, int[] logs) {
-
-        MemorySegment shard(int slot) {
-            int i = slot - first;
-            return i >= 0 && i < shards.length ? shards[i] : null;
-        }
-
-        int log(int slot) {
-            return logs[slot - first];
         }
     }
 
@@ -598,12 +582,12 @@ public final class LeopardEngine {
             wanted[i] = data[i] == null ? out[i] : null;
             outLogs[i] = field.modulus - locator[m + i];
         }
-        Outputs outputs = new Outputs(wanted, m, outLogs);
+        Slots outputs = new Slots(wanted, -m, m + dataShards, outLogs, null);
         int[] presentBefore = new int[inputs.length + 1];
         for (int i = 0; i < inputs.length; i++) {
             presentBefore[i + 1] = presentBefore[i] + (inputs[i] == null ? 0 : 1);
         }
-        Inputs in = new Inputs(inputs, 0, inputs.length, locator, presentBefore);
+        Slots in = new Slots(inputs, 0, inputs.length, locator, presentBefore);
         long chunk = chunkFor(n, size, n <= DECODE_L2_SLOTS ? DECODE_L2_BUDGET : WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
             MemorySegment work = lease.segment();
@@ -664,7 +648,7 @@ public final class LeopardEngine {
      * inverse FFT of size n (loaded by its bottom blocks), the formal derivative, and a forward FFT
      * truncated to the wanted outputs, which its last step scales into their shards.
      */
-    private void decodeChunk(Inputs in, int[] neededBefore, Outputs outputs, long offset, long length,
+    private void decodeChunk(Slots in, int[] neededBefore, Slots outputs, long offset, long length,
             MemorySegment work, long stride, CancelSignal cancel) {
         ifftLoadRange(in, offset, work, stride, 0, 0, n, 0, length, cancel);
         checkCancel(cancel);
