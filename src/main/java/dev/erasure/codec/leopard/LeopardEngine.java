@@ -652,7 +652,18 @@ public final class LeopardEngine {
             MemorySegment work, long stride, CancelSignal cancel) {
         ifftLoadRange(in, offset, work, stride, 0, 0, n, 0, length, cancel);
         checkCancel(cancel);
-        kernel.formalDerivative(work, stride, n, length);
+        // Formal derivative in the novel basis: slot i - w + j ^= slot i + j, w = lowest bit of i.
+        // When the chunk fills its slots, the w slots on each side are one contiguous range: one call.
+        for (int i = 1; i < n; i++) {
+            int width = i & -i;
+            if (length == stride) {
+                kernel.xor(work, (i - width) * stride, work, i * stride, width * stride);
+                continue;
+            }
+            for (int j = 0; j < width; j++) {
+                kernel.xor(work, (i - width + j) * stride, work, (i + j) * stride, length);
+            }
+        }
         fft(work, stride, n, neededBefore, length, outputs, offset, cancel);
     }
 

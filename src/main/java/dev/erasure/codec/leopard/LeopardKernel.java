@@ -20,27 +20,6 @@ public interface LeopardKernel {
     /** x ^= y. */
     void xor(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length);
 
-    /**
-     * The formal derivative in the novel polynomial basis, in place over {@code slots} slots of
-     * {@code work} ({@code stride} bytes apart, {@code length} bytes each; slots a power of two):
-     * slot t ^= slot t + w for every power of two w < slots whose bit is clear in t, with the
-     * sources read before any change, in {@link FormalDerivative}'s cache-blocked order. Kernels
-     * may check the range once instead of per XOR.
-     */
-    default void formalDerivative(MemorySegment work, long stride, int slots, long length) {
-        int block = FormalDerivative.blockFor(stride, FormalDerivative.BLOCK_BYTES);
-        FormalDerivative.run(slots, block, (target, source, count) -> {
-            if (length == stride) {
-                // The chunk fills its slots: count slots are one contiguous range.
-                xor(work, target * stride, work, source * stride, count * stride);
-                return;
-            }
-            for (int j = 0; j < count; j++) {
-                xor(work, (target + j) * stride, work, (source + j) * stride, length);
-            }
-        });
-    }
-
     /** x = y * exp(logM). */
     void mul(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length, int logM);
 

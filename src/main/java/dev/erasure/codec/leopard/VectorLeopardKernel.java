@@ -84,27 +84,6 @@ public final class VectorLeopardKernel implements LeopardKernel {
     }
 
     @Override
-    public void formalDerivative(MemorySegment work, long stride, int slots, long length) {
-        if (!work.isNative() || length > stride) {
-            LeopardKernel.super.formalDerivative(work, stride, slots, length);
-            return;
-        }
-        // Every XOR stays inside slots 0..slots-1: one check instead of one per XOR.
-        Objects.checkFromIndexSize(0, (slots - 1) * stride + length, work.byteSize());
-        long base = work.address();
-        int block = FormalDerivative.blockFor(stride, FormalDerivative.BLOCK_BYTES);
-        FormalDerivative.run(slots, block, (target, source, count) -> {
-            if (length == stride) {
-                xor(base + target * stride, base + source * stride, count * stride);
-                return;
-            }
-            for (int j = 0; j < count; j++) {
-                xor(base + (target + j) * stride, base + (source + j) * stride, length);
-            }
-        });
-    }
-
-    @Override
     public void mul(LeopardField field, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long length,
             int logM) {
         if (!fast(x, xOffset, y, yOffset, length)) {

@@ -1,7 +1,6 @@
 package dev.erasure.codec.leopard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -295,79 +294,6 @@ class LeopardKernelAgreementTest {
                     assertThat(actual[j].mismatch(sum.asSlice((long) j * length, length)))
                             .as("output %d of m=%d k=%d, logs %s", j, m, k, Arrays.toString(logs)).isEqualTo(-1L);
                 }
-            }
-        }
-    }
-
-    /**
-     * The formal derivative of both kernels equals its closed form: slot t gains every slot t + w
-     * for each power of two w below the slot count whose bit is clear in t (the loop's sources are
-     * the unchanged slots), for chunks that fill their slots and chunks shorter than the stride.
-     */
-    @Test
-    void formalDerivative_matchesClosedForm() {
-        Random random = new Random(4242);
-        LeopardKernel[] kernels = LeopardKernels.vectorUsable()
-                ? new LeopardKernel[] {new ScalarLeopardKernel(), new VectorLeopardKernel()}
-                : new LeopardKernel[] {new ScalarLeopardKernel()};
-        try (Arena arena = Arena.ofConfined()) {
-            // A stride of 128 KiB makes blocks of two slots: the terms from later blocks are exercised.
-            for (int slots : new int[] {2, 8, 64}) {
-                for (int stride : slots == 64 ? new int[] {64, 192} : new int[] {64, 192, 128 << 10}) {
-                    for (int length : new int[] {stride, 64}) {
-                        byte[] before = new byte[slots * stride];
-                        random.nextBytes(before);
-                        byte[] expected = before.clone();
-                        for (int t = 0; t < slots; t++) {
-                            for (int w = 1; w < slots; w <<= 1) {
-                                if ((t & w) == 0) {
-                                    for (int b = 0; b < length; b++) {
-                                        expected[t * stride + b] ^= before[(t + w) * stride + b];
-                                    }
-                                }
-                            }
-                        }
-                        for (LeopardKernel kernel : kernels) {
-                            MemorySegment work = arena.allocate(before.length, 64);
-                            work.copyFrom(MemorySegment.ofArray(before));
-                            kernel.formalDerivative(work, stride, slots, length);
-                            assertThat(work.toArray(ValueLayout.JAVA_BYTE))
-                                    .as("%s, %d slots, stride %d, length %d", kernel.name(), slots, stride, length)
-                                    .isEqualTo(expected);
-                        }
-                    }
-                }
-            }
-            if (LeopardKernels.vectorUsable()) {
-                MemorySegment small = arena.allocate(7 * 64, 64);
-                assertThatThrownBy(() -> new VectorLeopardKernel().formalDerivative(small, 64, 8, 64))
-                        .isInstanceOf(IndexOutOfBoundsException.class);
-            }
-        }
-    }
-
-    /** The blocked order gives the closed form for every block size, sources read unchanged. */
-    @Test
-    void formalDerivativeOrder_matchesClosedForm_forEveryBlockSize() {
-        Random random = new Random(77);
-        for (int slots : new int[] {1, 2, 16, 256}) {
-            int[] before = random.ints(slots).toArray();
-            int[] expected = before.clone();
-            for (int t = 0; t < slots; t++) {
-                for (int w = 1; w < slots; w <<= 1) {
-                    if ((t & w) == 0) {
-                        expected[t] ^= before[t + w];
-                    }
-                }
-            }
-            for (int block = 1; block <= 2 * slots; block <<= 1) {
-                int[] work = before.clone();
-                FormalDerivative.run(slots, block, (target, source, count) -> {
-                    for (int j = 0; j < count; j++) {
-                        work[target + j] ^= work[source + j];
-                    }
-                });
-                assertThat(work).as("%d slots in blocks of %d", slots, block).isEqualTo(expected);
             }
         }
     }
