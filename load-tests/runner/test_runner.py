@@ -3,6 +3,7 @@
 Run: python3 -m unittest discover -s load-tests/runner -p 'test_*.py'   (CI runs it through
 src/test/java/dev/erasure/loadtests/LoadRunnerTest.java). Standard library only.
 """
+import importlib.util
 import os
 import random
 import unittest
@@ -286,6 +287,39 @@ class RssTest(unittest.TestCase):
         self.assertGreater(rss, 1 << 20)
         self.assertEqual(rss % 1024, 0)
         self.assertIsNone(service.rss_bytes(2 ** 22 + 1))  # above Linux's largest pid
+
+
+def load_floor():
+    """load-tests/floor/floor.py, which lives beside the runner and imports its modules."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "floor", "floor.py")
+    spec = importlib.util.spec_from_file_location("floor", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FloorTest(unittest.TestCase):
+
+    def test_threads_are_grouped_by_name_without_their_numbers(self):
+        floor = load_floor()
+        self.assertEqual(floor.group("vert.x-eventloop-thread-3"), "vert.x-eventloop-thread-#")
+        self.assertEqual(floor.group("GC Thread#12"), "GC Thread##")
+        self.assertEqual(floor.group("erasure-worker-0"), floor.group("erasure-worker-1"))
+
+    def test_ranges_collapse_when_equal_and_skip_missing_values(self):
+        floor = load_floor()
+        self.assertEqual(floor.span([0.71, None, 0.84], "{:.2f}"), "0.71-0.84")
+        self.assertEqual(floor.span([0.5, 0.5], "{:.2f}"), "0.50")
+        self.assertEqual(floor.span([None], "{:.2f}"), "–")
+
+    def test_external_servers_are_parsed_and_measured_after_the_started_ones(self):
+        floor = load_floor()
+        args = floor.parse_args(["--servers", "service,netty", "--sizes", "1048576,4096",
+                                 "--external", "other=http://127.0.0.1:8090/@4242", "--reference", "other"])
+        self.assertEqual(args.servers, ["service", "netty", "other"])
+        self.assertEqual(args.sizes, [1048576, 4096])
+        self.assertEqual(args.externals, {"other": ("http://127.0.0.1:8090", 4242)})
+        self.assertEqual(args.reference, "other")
 
 
 if __name__ == "__main__":

@@ -93,10 +93,16 @@ final class ObjectReader {
         return shape == null ? objectSize : shape.shardSizeFor(objectSize);
     }
 
-    /** Copies one body chunk into native memory. */
+    /**
+     * Copies one body chunk into native memory. A chunk in native memory (a lent chunk,
+     * {@link ChunkLoans}) is read through its address, without the NIO buffer views Netty would
+     * create for it; it is valid for the duration of this call, which is all the copy needs.
+     */
     void accept(Buffer chunk) {
-        ByteBuf buf = chunk.getByteBuf();
-        MemorySegment source = MemorySegment.ofBuffer(buf.nioBuffer());
+        ByteBuf buf = ChunkLoans.byteBuf(chunk);
+        MemorySegment source = buf.hasMemoryAddress()
+                ? MemorySegment.ofAddress(buf.memoryAddress() + buf.readerIndex()).reinterpret(buf.readableBytes())
+                : MemorySegment.ofBuffer(buf.nioBuffer());
         if (declaredLength < 0) {
             if (staging == null) {
                 staging = new StagedBytes(arena, 64 * 1024);

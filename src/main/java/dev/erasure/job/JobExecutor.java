@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -56,6 +57,10 @@ final class JobExecutor implements AutoCloseable {
     private final Set<JobTask<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledThreadPoolExecutor timer;
+    /** Period of the deadline sweep: a tenth of the deadline, 1 to 100 ms. */
+    private final long sweepNanos;
+    /** True while a deadline sweep is scheduled. */
+    private final AtomicBoolean sweepArmed = new AtomicBoolean();
     private final List<Thread> workers;
     private final Object drained = new Object();
     private volatile boolean accepting = true;
@@ -63,6 +68,10 @@ final class JobExecutor implements AutoCloseable {
 
     /**
      * Starts {@link JobSettings#effectiveWorkers()} worker threads and one deadline timer thread.
+     * The timer does not hold an entry per job: while jobs handed to workers are in flight, it sweeps
+     * them every tenth of the deadline (1 to 100 ms) and fails those past it, so a job is failed
+     * between its deadline and one sweep period later. One timer entry per job meant a wake-up of
+     * the timer thread and its lock taken twice per job (schedule, cancel) on every 1 MiB encode.
      *
      * @param classifier maps a failure of the work to the outcome reported to the listener
      */
@@ -73,6 +82,8 @@ final class JobExecutor implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("erasure-job-deadline").factory());
         this.timer.setRemoveOnCancelPolicy(true);
+        this.sweepNanos = Math.clamp(settings.deadline().toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(100));
         var factory = Thread.ofPlatform().daemon().name("erasure-worker-", 0).factory();
         this.workers = java.util.stream.IntStream.range(0, settings.effectiveWorkers())
                 .mapToObj(i -> factory.newThread(this::workLoop)).toList();
@@ -155,7 +166,7 @@ final class JobExecutor implements AutoCloseable {
         if (arena != null) {
             arena.retain(); // throws on use after free; Mutiny fails the Uni with it
         }
-        JobTask<T> task = new JobTask<>(op, bytesCoded, arena, work, emitter);
+        JobTask<T> task = new JobTask<>(op, bytesCoded, arena, work, emitter, !settings.runsInline(bytesCoded));
         inFlight.add(task);
         emitter.onTermination(() -> abandon(task, JobTask.End.CANCELLED, null));
         if (task.state.get() != JobTask.QUEUED) {
@@ -164,7 +175,7 @@ final class JobExecutor implements AutoCloseable {
         // A tiny job runs here: the hand-off to a worker and back costs more than the work
         // (docs/benchmarks.md); it needs no deadline timer and no queue slot.
         boolean inline = settings.runsInline(bytesCoded);
-        if ((!inline && !scheduleDeadline(task)) || !accepting) {
+        if ((!inline && !armSweep()) || !accepting) {
             // beginShutdown() ran meanwhile; awaitDrained() may already have seen an empty set.
             removeRejected(task, JobRejectedException.Reason.SHUTTING_DOWN);
         } else if (inline) {
@@ -176,20 +187,52 @@ final class JobExecutor implements AutoCloseable {
         }
     }
 
-    private boolean scheduleDeadline(JobTask<?> task) {
+    /**
+     * Makes sure a deadline sweep is scheduled; false when the timer is stopped (close()). Called
+     * after the job joined {@link #inFlight}: either this call schedules the sweep or the sweep
+     * already scheduled sees the job (it clears the flag before it looks at the jobs).
+     */
+    private boolean armSweep() {
+        if (sweepArmed.get() || !sweepArmed.compareAndSet(false, true)) {
+            return true;
+        }
         try {
-            task.deadlineTimer(timer.schedule(() -> abandon(task, JobTask.End.DEADLINE,
-                    new JobDeadlineExceededException(settings.deadline())), settings.deadline().toNanos(), TimeUnit.NANOSECONDS));
+            timer.schedule(this::sweep, sweepNanos, TimeUnit.NANOSECONDS);
             return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            sweepArmed.set(false);
             return false; // close() stopped the timer
+        }
+    }
+
+    /**
+     * Fails the jobs handed to workers that are past their deadline (queued ones are removed, running
+     * ones get the cancel flag and keep their arena until they return); runs again while any such
+     * job is still waiting for its result.
+     */
+    private void sweep() {
+        sweepArmed.set(false);
+        long now = System.nanoTime();
+        long deadline = settings.deadline().toNanos();
+        boolean pending = false;
+        for (JobTask<?> task : inFlight) {
+            if (!task.deadlineBound || task.end.get() != null) {
+                continue;
+            }
+            if (now - task.submittedNanos >= deadline) {
+                abandon(task, JobTask.End.DEADLINE, new JobDeadlineExceededException(settings.deadline()));
+            } else {
+                pending = true;
+            }
+        }
+        if (pending) {
+            armSweep();
         }
     }
 
     private void removeRejected(JobTask<?> task, JobRejectedException.Reason reason) {
         if (task.settle(JobTask.End.REJECTED) && task.state.compareAndSet(JobTask.QUEUED, JobTask.REMOVED)) {
             queue.remove(task);
-            task.cancelDeadlineTimer();
             task.releaseArena();
             reject(task.op, task.emitter, reason);
             done(task);
@@ -222,7 +265,6 @@ final class JobExecutor implements AutoCloseable {
         task.raiseCancelFlag();
         if (task.state.compareAndSet(JobTask.QUEUED, JobTask.REMOVED)) {
             queue.remove(task);
-            task.cancelDeadlineTimer();
             finish(task, by == JobTask.End.DEADLINE ? Outcome.DEADLINE : Outcome.CANCELLED);
             if (failure != null) {
                 task.emitter.fail(failure);
@@ -261,7 +303,6 @@ final class JobExecutor implements AutoCloseable {
         } catch (Throwable e) {
             error = e;
         }
-        task.cancelDeadlineTimer();
         boolean ours = task.settle(JobTask.End.COMPLETED);
         Outcome outcome = ours ? (error == null ? Outcome.SUCCESS : classifier.apply(error)) : outcomeOf(task.end.get());
         finish(task, outcome);

@@ -3,7 +3,6 @@ package dev.erasure.job;
 import dev.erasure.buffer.JobArena;
 import dev.erasure.codec.CancelSignal;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,10 +36,13 @@ final class JobTask<T> implements CancelSignal {
     final AtomicReference<End> end = new AtomicReference<>();
     private final AtomicReference<JobArena> arena;
     private volatile boolean cancelFlag;
-    private volatile ScheduledFuture<?> deadlineTimer;
+    /** Handed to a worker, so bounded by the deadline (inline jobs are not). */
+    final boolean deadlineBound;
 
-    JobTask(Operation op, long bytesCoded, JobArena arena, JobExecutor.Work<T> work, UniEmitter<? super T> emitter) {
+    JobTask(Operation op, long bytesCoded, JobArena arena, JobExecutor.Work<T> work, UniEmitter<? super T> emitter,
+            boolean deadlineBound) {
         this.op = op;
+        this.deadlineBound = deadlineBound;
         this.bytesCoded = bytesCoded;
         this.arena = new AtomicReference<>(arena);
         this.work = work;
@@ -60,20 +62,6 @@ final class JobTask<T> implements CancelSignal {
     /** Claims the end of the caller's Uni; true for the first claimant only. */
     boolean settle(End by) {
         return end.compareAndSet(null, by);
-    }
-
-    void deadlineTimer(ScheduledFuture<?> timer) {
-        deadlineTimer = timer;
-        if (state.get() >= REMOVED) {
-            timer.cancel(false); // finished before the timer was set
-        }
-    }
-
-    void cancelDeadlineTimer() {
-        ScheduledFuture<?> timer = deadlineTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
     }
 
     /** Drops the executor's reference to the arena, at most once; true if that freed the memory. */

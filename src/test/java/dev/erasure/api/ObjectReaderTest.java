@@ -8,6 +8,8 @@ import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.StripeShape;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -55,6 +57,44 @@ class ObjectReaderTest {
             assertEquals(Checksums.crc32c(stripe.shards()[i]), crcs[i], "CRC of data shard " + i);
         }
         assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
+    }
+
+    /**
+     * Chunks in native memory (as lent chunks are) are read through their address: a chunk that is
+     * a view starting inside a larger direct buffer, past bytes that are not part of the body, is
+     * copied from its own first readable byte.
+     */
+    @ParameterizedTest
+    @CsvSource({"1048576, 65536", "100001, 4096", "11, 3"})
+    void directChunksAreCopiedFromTheirReadableBytes(int size, int chunk) {
+        StripeShape shape = new StripeShape(CodecKind.RS_VANDERMONDE, 10, 4);
+        byte[] object = new byte[size];
+        new Random(size).nextBytes(object);
+        ObjectReader reader = ObjectReader.stripe(arena, shape, size);
+        ObjectReader echo = ObjectReader.object(arena, size);
+        for (int at = 0; at < size; at += chunk) {
+            int n = Math.min(size - at, chunk);
+            ByteBuf direct = Unpooled.directBuffer(n + 20);
+            try {
+                direct.writeBytes(new byte[13]).writeBytes(object, at, n).writeBytes(new byte[7]);
+                ByteBuf view = direct.slice(13, n); // readerIndex 0 of a slice 13 bytes into the buffer
+                direct.readerIndex(13).writerIndex(13 + n); // and the buffer itself, read from index 13
+                assertEquals(true, view.hasMemoryAddress());
+                reader.accept(Buffer.buffer(view));
+                echo.accept(Buffer.buffer(direct));
+            } finally {
+                direct.release();
+            }
+        }
+        ObjectReader.StripeBuffer stripe = reader.finish();
+        byte[] data = new byte[(int) (10 * stripe.shardSize())];
+        for (int i = 0; i < 10; i++) {
+            byte[] shard = stripe.shards()[i].toArray(ValueLayout.JAVA_BYTE);
+            System.arraycopy(shard, 0, data, (int) (i * stripe.shardSize()), shard.length);
+            assertEquals(Checksums.crc32c(stripe.shards()[i]), stripe.dataCrcs()[i], "CRC of data shard " + i);
+        }
+        assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
+        assertEquals(Arrays.toString(object), Arrays.toString(echo.finish().shards()[0].toArray(ValueLayout.JAVA_BYTE)));
     }
 
     @ParameterizedTest

@@ -241,6 +241,27 @@ class JobExecutorTest {
     }
 
     @Test
+    void deadlineSweep_startsAgainForAJobSubmittedAfterItWentIdle() throws Exception {
+        start(1, 1, Duration.ofMillis(200));
+        // A job that returns at once: the sweep armed for it finds nothing left and is not rescheduled.
+        executor.submit(Operation.ENCODE, 10, null, cancel -> "quick").subscribe()
+                .withSubscriber(UniAssertSubscriber.create()).awaitItem(GUARD).assertItem("quick");
+        assertThat(listener.nextFinished().outcome()).isEqualTo(Outcome.SUCCESS);
+        Thread.sleep(100); // five sweep periods (a tenth of the deadline each)
+        var stuck = executor.submit(Operation.VERIFY, 10, null, cancel -> {
+            while (!cancel.isCancelled()) {
+                Thread.onSpinWait();
+            }
+            return "late";
+        }).subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        stuck.awaitFailure(GUARD).assertFailedWith(JobDeadlineExceededException.class,
+                "job did not finish within its deadline of 200 ms");
+        assertThat(listener.nextFinished()).isEqualTo(new Finished(Operation.VERIFY, Outcome.DEADLINE, 0));
+        assertThat(executor.awaitDrained(GUARD)).as("the worker returned once it saw the cancel flag").isTrue();
+    }
+
+    @Test
     void deadlineWhileQueued_removesTheJobWithoutRunningIt() throws Exception {
         start(1, 1, Duration.ofMillis(50));
         Blocker blocker = occupyAWorker(null);
