@@ -371,10 +371,8 @@ public final class LeopardEngine {
         if (radix2(size, stride)) {
             int half = size >>> 1;
             if (size == 2) {
-                for (int i = lo; i < lo + 2; i++) {
-                    loadSlot(in.shard(i), in.logs == null ? 0 : in.log(i), in.logs != null, offset, length, work,
-                            (base + i) * stride);
-                }
+                loadSlot(in, lo, offset, length, work, (base + lo) * stride);
+                loadSlot(in, lo + 1, offset, length, work, (base + lo + 1) * stride);
             } else {
                 ifftLoadRange(in, offset, work, stride, base, lo, half, skewOffset, length, cancel);
                 ifftLoadRange(in, offset, work, stride, base, lo + half, half, skewOffset, length, cancel);
@@ -386,8 +384,8 @@ public final class LeopardEngine {
         long quarter = q * stride;
         if (size == 4) {
             long a = (base + lo) * stride;
-            kernel.ifft4Load(field, in.four(lo), in.fourLogs(lo), offset, work, a, a + quarter, a + 2 * quarter, a + 3 * quarter,
-                    length, field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2),
+            kernel.ifft4Load(field, in.four(lo), in.fourLogs(lo), offset, work, a, a + quarter, a + 2 * quarter,
+                    a + 3 * quarter, length, field.skew(skewOffset + lo), field.skew(skewOffset + lo + 2),
                     field.skew(skewOffset + lo + 1));
             return;
         }
@@ -397,15 +395,28 @@ public final class LeopardEngine {
         ifftJoin(work, stride, base, lo, size, skewOffset, length, cancel);
     }
 
-    /** slot = shard (times exp(logM) when scaled), or zeros when the shard is absent. */
-    private void loadSlot(MemorySegment shard, int logM, boolean scaled, long offset, long length, MemorySegment work,
-            long slot) {
+    /** The work area at {@code at} = input {@code i} (scaled when the inputs are), or zeros when absent. */
+    private void loadSlot(Slots in, int i, long offset, long length, MemorySegment work, long at) {
+        MemorySegment shard = in.shard(i);
         if (shard == null) {
-            work.asSlice(slot, length).fill((byte) 0);
-        } else if (scaled) {
-            kernel.mul(field, work, slot, shard, offset, length, logM);
+            work.asSlice(at, length).fill((byte) 0);
+        } else if (in.logs != null) {
+            kernel.mul(field, work, at, shard, offset, length, in.log(i));
         } else {
-            MemorySegment.copy(shard, offset, work, slot, length);
+            MemorySegment.copy(shard, offset, work, at, length);
+        }
+    }
+
+    /** Output {@code j}'s shard, where there is one, = the work area at {@code at} (scaled when the outputs are). */
+    private void storeSlot(Slots out, int j, MemorySegment work, long at, long length, long outOffset) {
+        MemorySegment target = out.shard(j);
+        if (target == null) {
+            return;
+        }
+        if (out.logs != null) {
+            kernel.mul(field, target, outOffset, work, at, length, out.log(j));
+        } else {
+            MemorySegment.copy(work, at, target, outOffset, length);
         }
     }
 
@@ -490,16 +501,9 @@ public final class LeopardEngine {
             int half = size >>> 1;
             layer2(work, stride, lo, half, field.skew(lo + half - 1), length, true);
             if (size == 2) {
-                for (int j = lo; j < lo + 2 && out != null; j++) {
-                    MemorySegment target = out.shard(j);
-                    if (target == null) {
-                        continue;
-                    }
-                    if (out.logs == null) {
-                        MemorySegment.copy(work, j * stride, target, outOffset, length);
-                    } else {
-                        kernel.mul(field, target, outOffset, work, j * stride, length, out.log(j));
-                    }
+                if (out != null) {
+                    storeSlot(out, lo, work, lo * stride, length, outOffset);
+                    storeSlot(out, lo + 1, work, (lo + 1) * stride, length, outOffset);
                 }
                 return;
             }

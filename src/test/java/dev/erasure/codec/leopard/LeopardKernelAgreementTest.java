@@ -76,10 +76,7 @@ class LeopardKernelAgreementTest {
                 long stride = length + 64L * random.nextInt(3);
                 long first = 64L * random.nextInt(3);
                 boolean heap = round % 10 == 9;
-                int[] logs = new int[3];
-                for (int i = 0; i < 3; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
+                int[] logs = skewLogs(field, 3, random);
                 MemorySegment work = randomSegment(arena, first + 4 * stride, random, heap);
                 MemorySegment expected = copy(arena, work);
                 MemorySegment actual = copy(arena, work);
@@ -119,10 +116,7 @@ class LeopardKernelAgreementTest {
                 for (int i = 0; i < 4; i++) {
                     in[i] = random.nextInt(4) == 0 ? null : randomSegment(arena, inOffset + length, random, round % 10 == 9);
                 }
-                int[] logs = new int[3];
-                for (int i = 0; i < 3; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
+                int[] logs = skewLogs(field, 3, random);
                 int[] inLogs = round % 2 == 0 ? null : random.ints(4, 0, field.order).toArray();
                 MemorySegment expected = randomSegment(arena, 4L * length, random, false);
                 MemorySegment actual = copy(arena, expected);
@@ -152,10 +146,7 @@ class LeopardKernelAgreementTest {
                 int length = 64 * (1 + random.nextInt(80));
                 long outOffset = 64L * random.nextInt(3);
                 boolean heap = round % 10 == 9;
-                int[] logs = new int[3];
-                for (int i = 0; i < 3; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
+                int[] logs = skewLogs(field, 3, random);
                 MemorySegment[] expectedOut = new MemorySegment[4];
                 MemorySegment[] actualOut = new MemorySegment[4];
                 for (int i = 0; i < 4; i++) {
@@ -212,10 +203,7 @@ class LeopardKernelAgreementTest {
                 for (int i = 0; i < k; i++) {
                     in[i] = random.nextInt(8) == 0 ? null : randomSegment(arena, inOffset + length, random, heap);
                 }
-                int[] logs = new int[m == 4 ? 3 * groups + 3 : groups + 1];
-                for (int i = 0; i < logs.length; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
+                int[] logs = skewLogs(field, m == 4 ? 3 * groups + 3 : groups + 1, random);
                 MemorySegment[] expected = new MemorySegment[m];
                 MemorySegment[] actual = new MemorySegment[m];
                 for (int j = 0; j < m; j++) {
@@ -254,10 +242,7 @@ class LeopardKernelAgreementTest {
                 for (int i = 0; i < k; i++) {
                     in[i] = randomSegment(arena, length, random, false);
                 }
-                int[] logs = new int[m == 4 ? 3 * groups + 3 : groups + 1];
-                for (int i = 0; i < logs.length; i++) {
-                    logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
-                }
+                int[] logs = skewLogs(field, m == 4 ? 3 * groups + 3 : groups + 1, random);
                 MemorySegment[] actual = new MemorySegment[m];
                 for (int j = 0; j < m; j++) {
                     actual[j] = arena.allocate(length, 64);
@@ -343,6 +328,15 @@ class LeopardKernelAgreementTest {
             case 2 -> kernel.fftButterfly(field, x, xOffset, y, yOffset, length, logM);
             default -> kernel.ifftButterfly(field, x, xOffset, y, yOffset, length, logM);
         }
+    }
+
+    /** Random multipliers for skew factors, a quarter of them zero skews (logM = modulus: XOR only). */
+    private static int[] skewLogs(LeopardField field, int count, Random random) {
+        int[] logs = new int[count];
+        for (int i = 0; i < count; i++) {
+            logs[i] = random.nextInt(4) == 0 ? field.modulus : random.nextInt(field.order);
+        }
+        return logs;
     }
 
     private static MemorySegment randomSegment(Arena arena, long size, Random random, boolean heap) {
