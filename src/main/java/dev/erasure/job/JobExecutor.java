@@ -166,15 +166,15 @@ final class JobExecutor implements AutoCloseable {
         if (arena != null) {
             arena.retain(); // throws on use after free; Mutiny fails the Uni with it
         }
-        JobTask<T> task = new JobTask<>(op, bytesCoded, arena, work, emitter, !settings.runsInline(bytesCoded));
+        // A tiny job runs here: the hand-off to a worker and back costs more than the work
+        // (docs/benchmarks.md); it needs no deadline and no queue slot.
+        boolean inline = settings.runsInline(bytesCoded);
+        JobTask<T> task = new JobTask<>(op, bytesCoded, arena, work, emitter, !inline);
         inFlight.add(task);
         emitter.onTermination(() -> abandon(task, JobTask.End.CANCELLED, null));
         if (task.state.get() != JobTask.QUEUED) {
             return; // cancelled during subscription: abandon() already gave everything back
         }
-        // A tiny job runs here: the hand-off to a worker and back costs more than the work
-        // (docs/benchmarks.md); it needs no deadline timer and no queue slot.
-        boolean inline = settings.runsInline(bytesCoded);
         if ((!inline && !armSweep()) || !accepting) {
             // beginShutdown() ran meanwhile; awaitDrained() may already have seen an empty set.
             removeRejected(task, JobRejectedException.Reason.SHUTTING_DOWN);
