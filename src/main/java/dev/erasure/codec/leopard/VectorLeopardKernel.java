@@ -434,6 +434,46 @@ public final class VectorLeopardKernel implements LeopardKernel {
         }
     }
 
+    /*
+     * The in-place inverse butterflies (y ^= x, then x ^= y * m) of the radix-4 blocks and the
+     * two-slot calls. They are the To forms with two addresses instead of four: C2 then keeps the
+     * loop's addresses in registers (the four-address form, used in place, spilled them and ran
+     * 1.2-1.45 times the forward butterfly's time; docs/benchmarks.md, Leopard).
+     */
+
+    private static void ifft8(long table, long xa, long ya, long length) {
+        ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
+        for (long at = 0; at < length; at += LANES) {
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xa + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER).lanewise(XOR, x);
+            ByteVector p = y.and((byte) 0x0F).selectFrom(low).lanewise(XOR,
+                    y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                            .selectFrom(high));
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(XOR, p).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
+    private static void ifft16(long table, long xa, long ya, long length) {
+        ByteVector own0 = fromMemorySegment(SPECIES, ALL, table, ORDER);
+        ByteVector own1 = fromMemorySegment(SPECIES, ALL, table + 32, ORDER);
+        ByteVector other0 = fromMemorySegment(SPECIES, ALL, table + 64, ORDER);
+        ByteVector other1 = fromMemorySegment(SPECIES, ALL, table + 96, ORDER);
+        for (long at = 0; at < length; at += 64) {
+            ByteVector x = fromMemorySegment(SPECIES, ALL, xa + at, ORDER);
+            ByteVector y = fromMemorySegment(SPECIES, ALL, ya + at, ORDER).lanewise(XOR, x);
+            ByteVector lo = y.and((byte) 0x0F);
+            ByteVector hi = y.reinterpretAsLongs().lanewise(LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ByteVector p = lo.or(UPPER_PLUS_16).selectFrom(own0)
+                    .lanewise(XOR, hi.or(UPPER_PLUS_16).selectFrom(own1))
+                    .lanewise(XOR, lo.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other0))
+                    .lanewise(XOR, hi.rearrange(SWAP_HALVES).or(UPPER_PLUS_16).selectFrom(other1));
+            y.intoMemorySegment(ALL, ya + at, ORDER);
+            x.lanewise(XOR, p).intoMemorySegment(ALL, xa + at, ORDER);
+        }
+    }
+
     private static void ifft8To(long table, long xs, long ys, long xd, long yd, long length) {
         ByteVector low = fromMemorySegment(SPECIES, ALL, table, ORDER);
         ByteVector high = fromMemorySegment(SPECIES, ALL, table + 16, ORDER);
@@ -578,9 +618,9 @@ public final class VectorLeopardKernel implements LeopardKernel {
         if (table == 0) {
             xor(ya, xa, length);
         } else if (bits == 8) {
-            ifft8To(table, xa, ya, xa, ya, length);
+            ifft8(table, xa, ya, length);
         } else {
-            ifft16To(table, xa, ya, xa, ya, length);
+            ifft16(table, xa, ya, length);
         }
     }
 
@@ -621,13 +661,13 @@ public final class VectorLeopardKernel implements LeopardKernel {
             switch (op) {
                 case MUL -> mul8(table, xa, ya, length);
                 case FFT -> fft8(table, xa, ya, length);
-                default -> ifft8To(table, xa, ya, xa, ya, length);
+                default -> ifft8(table, xa, ya, length);
             }
         } else if (LANES == 64) {
             switch (op) {
                 case MUL -> mul16(table, xa, ya, length);
                 case FFT -> fft16(table, xa, ya, length);
-                default -> ifft16To(table, xa, ya, xa, ya, length);
+                default -> ifft16(table, xa, ya, length);
             }
         } else {
             butterfly16Narrow(table, xa, ya, length, op);
