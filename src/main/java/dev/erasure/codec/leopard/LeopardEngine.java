@@ -48,13 +48,16 @@ public final class LeopardEngine {
     public static final long WORK_BUDGET = 4L << 20;
 
     /**
-     * Work area of a decode over at most {@link #DECODE_L2_SLOTS} slots (e.g. 10+4). Decode passes
-     * over its whole work area several times (scaling, IFFT, derivative, FFT), so a small one stays
-     * in L2, in chunks of 16 KiB or more; larger decodes keep {@link #WORK_BUDGET}, since smaller
-     * chunks would multiply their per-call costs.
+     * Work area of a decode over at most {@link #DECODE_L2_SLOTS} slots (e.g. 10+4), or of an
+     * encode over at most {@link #ENCODE_L2_SLOTS} (m <= 32, e.g. 100+28). Both pass over their
+     * whole work area several times (decode: scaling, IFFT, derivative, FFT; encode: an IFFT per
+     * group of m data shards, then the FFT), so a small one stays in L2, in chunks of 8 KiB or
+     * more; larger ones keep {@link #WORK_BUDGET}, since smaller chunks would multiply their
+     * per-call costs.
      */
-    static final long DECODE_L2_BUDGET = 512L << 10;
+    static final long L2_BUDGET = 512L << 10;
     static final int DECODE_L2_SLOTS = 32;
+    static final int ENCODE_L2_SLOTS = 64;
 
     /**
      * Smallest column chunk, in bytes, whatever the number of work shards (a multiple of 64). Each
@@ -249,7 +252,7 @@ public final class LeopardEngine {
             ParitySink sink) {
         boolean fft = method == Method.FF8 || method == Method.FF16;
         int slots = fft ? 2 * m : 1;
-        long chunk = chunkFor(slots, size, WORK_BUDGET);
+        long chunk = chunkFor(slots, size, slots <= ENCODE_L2_SLOTS ? L2_BUDGET : WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(slots * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
@@ -592,7 +595,7 @@ public final class LeopardEngine {
             presentBefore[i + 1] = presentBefore[i] + (inputs[i] == null ? 0 : 1);
         }
         Slots in = new Slots(inputs, 0, inputs.length, locator, presentBefore);
-        long chunk = chunkFor(n, size, n <= DECODE_L2_SLOTS ? DECODE_L2_BUDGET : WORK_BUDGET);
+        long chunk = chunkFor(n, size, n <= DECODE_L2_SLOTS ? L2_BUDGET : WORK_BUDGET);
         try (WorkAreas.Lease lease = WorkAreas.lend(n * chunk)) {
             MemorySegment work = lease.segment();
             for (long offset = 0; offset < size; offset += chunk) {
