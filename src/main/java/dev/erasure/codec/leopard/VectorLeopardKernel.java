@@ -436,9 +436,10 @@ public final class VectorLeopardKernel implements LeopardKernel {
 
     /*
      * The in-place inverse butterflies (y ^= x, then x ^= y * m) of the radix-4 blocks and the
-     * two-slot calls. They are the To forms with two addresses instead of four: C2 then keeps the
-     * loop's addresses in registers (the four-address form, used in place, spilled them and ran
-     * 1.2-1.45 times the forward butterfly's time; docs/benchmarks.md, Leopard).
+     * two-slot calls: the To forms with two addresses instead of four. Used in place, the
+     * four-address loop took 1.16-1.45 times the forward butterfly's time, this one 0.88-0.92 of
+     * that loop's (docs/benchmarks.md, Leopard; a paired-order experiment's inverse loop, with four
+     * addresses, spilled them to the stack).
      */
 
     private static void ifft8(long table, long xa, long ya, long length) {
