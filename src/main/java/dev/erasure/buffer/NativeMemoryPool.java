@@ -41,8 +41,12 @@ public final class NativeMemoryPool {
     private final SharedScopes scopes;
     private final ScheduledFuture<?> reaping;
 
-    /** A generation of arenas takes new ones for this long; idle ones are closed as often. */
-    static final Duration SCOPE_MAX_AGE = Duration.ofMillis(20);
+    /**
+     * A generation of arenas takes new ones for this long; idle ones are closed as often. Under load
+     * a generation is sealed sooner, by its arena count or its parked bytes ({@link SharedScopes});
+     * the age bounds how long a quiet service keeps freed memory parked and a stale access undetected.
+     */
+    static final Duration SCOPE_MAX_AGE = Duration.ofMillis(100);
     private static final System.Logger LOG = System.getLogger(NativeMemoryPool.class.getName());
     /** Closes the idle scope generations of every pool; one daemon thread for the process. */
     private static final ScheduledExecutorService REAPER = Executors.newSingleThreadScheduledExecutor(
@@ -83,7 +87,8 @@ public final class NativeMemoryPool {
         this.cache = new BlockCache(budgetBytes / 4);
         // Of the default 512M: a generation seals once 32 MiB are parked in it, a job whose first
         // allocation is 8 MiB or more gets a scope of its own, and so does every job while 64 MiB
-        // are parked in all.
+        // are parked in all. (Twice these limits halved the handshakes of 1 MiB requests but kept
+        // twice the memory mapped under load: docs/benchmarks.md, row N9.)
         this.scopes = new SharedScopes(budgetBytes / 16, Math.max(budgetBytes / 64, BlockCache.MIN_BLOCK),
                 budgetBytes / 8, scopeMaxAge.toNanos());
         this.reaping = checkedSegments ? REAPER.scheduleWithFixedDelay(this::closeIdleScopes,

@@ -65,8 +65,10 @@ class SharedScopesTest {
 
     @Test
     void manyJobsInARow_shareFewScopes() {
+        // 512 MiB: a generation of 1024 jobs of one 16 KiB block each parks 16 MiB, below its 32 MiB limit.
+        NativeMemoryPool pool = new NativeMemoryPool(512L << 20, false, true, NEVER);
         long closesBefore = pool.scopeCloses();
-        int jobs = 1000;
+        int jobs = 3000;
         for (int i = 0; i < jobs; i++) {
             JobArena arena = pool.open();
             arena.allocate(5000).fill((byte) i);
@@ -79,6 +81,36 @@ class SharedScopesTest {
         assertThat(pool.scopeCloses() - closesBefore).as("and the last, partly filled one")
                 .isEqualTo((jobs + SharedScopes.MAX_ARENAS - 1) / SharedScopes.MAX_ARENAS);
         assertThat(pool.bytesParked()).isZero();
+        NativeMemoryLeakCheck.assertNoLeaks(pool);
+    }
+
+    @Test
+    void aGeneration_isClosedOnceASixteenthOfTheBudgetIsParkedInIt_andOnlyItsOwnSegmentsThrow() {
+        // 512 KiB per job, below the private-scope size (1 MiB): the 8th job's blocks make 4 MiB parked.
+        long closesBefore = pool.scopeCloses();
+        List<MemorySegment> freed = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            JobArena arena = pool.open();
+            MemorySegment segment = arena.allocate(512 * 1024);
+            segment.fill((byte) i);
+            arena.release();
+            freed.add(segment);
+            if (i < 7) {
+                assertThat(segment.get(ValueLayout.JAVA_BYTE, 0)).as("parked, its own bytes").isEqualTo((byte) i);
+            }
+        }
+        assertThat(pool.scopeCloses() - closesBefore).as("one handshake for the 8 jobs").isEqualTo(1);
+        assertThat(pool.bytesParked()).isZero();
+        assertThat(freed).allSatisfy(segment ->
+                assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class));
+
+        JobArena next = pool.open();
+        MemorySegment fresh = next.allocate(512 * 1024);
+        next.release();
+        assertThat(fresh.get(ValueLayout.JAVA_BYTE, 0)).as("a new generation, still open").isZero();
+        assertThat(pool.bytesParked()).isEqualTo(512 * 1024);
+        pool.settleScopes();
+        assertThatThrownBy(() -> fresh.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
