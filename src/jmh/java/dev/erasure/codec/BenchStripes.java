@@ -6,17 +6,38 @@ import dev.erasure.codec.kernel.ScalarKernel;
 import dev.erasure.codec.kernel.VectorKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
  * The set-up the codec benchmarks share: shapes written as "k x m" parameters, native shards of
- * random bytes (the same bytes for the same seed, so runs compare), loss patterns and the kernel
- * named by a parameter.
+ * random bytes (the same bytes for the same seed, so runs compare), loss patterns, the kernel
+ * named by a parameter, and the CPU-time loop of the harnesses that alternate their contenders.
  */
 final class BenchStripes {
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private BenchStripes() {
+    }
+
+    /**
+     * Runs {@code op} until it has used {@code seconds} of this thread's CPU time (time the thread
+     * was not scheduled does not count); returns CPU nanoseconds per call.
+     */
+    static double cpuNanosPerCall(Runnable op, double seconds) {
+        long budget = (long) (seconds * 1e9);
+        long start = THREADS.getCurrentThreadCpuTime();
+        long calls = 0;
+        long used;
+        do {
+            op.run();
+            calls++;
+            used = THREADS.getCurrentThreadCpuTime() - start;
+        } while (used < budget);
+        return (double) used / calls;
     }
 
     /** "10x4" -> {10, 4}; "1000x200x65536" -> {1000, 200, 65536}. */

@@ -1,7 +1,5 @@
 package dev.erasure.codec;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +19,6 @@ public final class CorrectCpuTime {
     public static void main(String[] args) {
         double seconds = Double.parseDouble(args[0]);
         int rounds = Integer.parseInt(args[1]);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (String kernel : args[2].split(",")) {
             for (String codec : args[3].split(",")) {
                 CorrectBenchmark state = new CorrectBenchmark();
@@ -40,11 +37,11 @@ public final class CorrectCpuTime {
                 Map<String, double[]> results = new LinkedHashMap<>();
                 ops.keySet().forEach(op -> results.put(op, new double[rounds]));
                 for (int warm = 0; warm < 3; warm++) {
-                    ops.values().forEach(op -> time(op, threads, seconds));
+                    ops.values().forEach(op -> time(op, seconds));
                 }
                 for (int round = 0; round < rounds; round++) {
                     for (Map.Entry<String, Runnable> op : ops.entrySet()) {
-                        results.get(op.getKey())[round] = time(op.getValue(), threads, seconds);
+                        results.get(op.getKey())[round] = time(op.getValue(), seconds);
                     }
                 }
                 for (Map.Entry<String, double[]> result : results.entrySet()) {
@@ -58,16 +55,7 @@ public final class CorrectCpuTime {
     }
 
     /** Microseconds of thread CPU time per call, over at least {@code seconds} of CPU time. */
-    private static double time(Runnable op, ThreadMXBean threads, double seconds) {
-        long budget = (long) (seconds * 1e9);
-        long start = threads.getCurrentThreadCpuTime();
-        long calls = 0;
-        long spent;
-        do {
-            op.run();
-            calls++;
-            spent = threads.getCurrentThreadCpuTime() - start;
-        } while (spent < budget);
-        return spent / 1e3 / calls;
+    private static double time(Runnable op, double seconds) {
+        return BenchStripes.cpuNanosPerCall(op, seconds) / 1e3;
     }
 }

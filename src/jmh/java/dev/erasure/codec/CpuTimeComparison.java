@@ -9,8 +9,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -102,20 +100,9 @@ public final class CpuTimeComparison {
 
     private static double measure(ReedSolomon codec, String op, MemorySegment[] shards, boolean[] present,
             double seconds, long bytesPerOp) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long budget = (long) (seconds * 1e9);
-        long start = threads.getCurrentThreadCpuTime();
-        long operations = 0;
-        long used;
-        do {
-            if (op.equals("encode")) {
-                codec.encode(shards, CancelSignal.NEVER);
-            } else {
-                codec.reconstruct(shards, present, CancelSignal.NEVER);
-            }
-            operations++;
-            used = threads.getCurrentThreadCpuTime() - start;
-        } while (used < budget);
-        return operations * bytesPerOp / (used / 1e9) / 1e9;
+        Runnable call = op.equals("encode")
+                ? () -> codec.encode(shards, CancelSignal.NEVER)
+                : () -> codec.reconstruct(shards, present, CancelSignal.NEVER);
+        return bytesPerOp / BenchStripes.cpuNanosPerCall(call, seconds);
     }
 }

@@ -9,8 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -158,21 +156,12 @@ public final class LeopardPeerComparison {
 
     /** CPU nanoseconds per operation of each side, round by round; two warm-up rounds first. */
     private static double[][] alternate(Runnable[] sides, double seconds, int rounds) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[][] perOp = new double[sides.length][rounds];
-        long budget = (long) (seconds * 1e9);
         for (int round = -2; round < rounds; round++) {
             for (int side = 0; side < sides.length; side++) {
-                long start = threads.getCurrentThreadCpuTime();
-                long operations = 0;
-                long used;
-                do {
-                    sides[side].run();
-                    operations++;
-                    used = threads.getCurrentThreadCpuTime() - start;
-                } while (used < budget);
+                double nanos = BenchStripes.cpuNanosPerCall(sides[side], seconds);
                 if (round >= 0) {
-                    perOp[side][round] = (double) used / operations;
+                    perOp[side][round] = nanos;
                 }
             }
         }
