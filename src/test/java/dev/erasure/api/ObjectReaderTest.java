@@ -48,16 +48,8 @@ class ObjectReaderTest {
         }
         ObjectReader.StripeBuffer stripe = reader.finish();
 
-        int[] crcs = stripe.dataCrcs();
-        assertNotNull(crcs);
-        assertEquals(10, crcs.length);
-        byte[] data = new byte[(int) (10 * stripe.shardSize())];
-        for (int i = 0; i < 10; i++) {
-            byte[] shard = stripe.shards()[i].toArray(ValueLayout.JAVA_BYTE);
-            System.arraycopy(shard, 0, data, (int) (i * stripe.shardSize()), shard.length);
-            assertEquals(Checksums.crc32c(stripe.shards()[i]), crcs[i], "CRC of data shard " + i);
-        }
-        assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
+        assertEquals(10, stripe.dataCrcs().length);
+        assertStripe(object, stripe);
     }
 
     /**
@@ -88,13 +80,7 @@ class ObjectReaderTest {
             }
         }
         ObjectReader.StripeBuffer stripe = reader.finish();
-        byte[] data = new byte[(int) (10 * stripe.shardSize())];
-        for (int i = 0; i < 10; i++) {
-            byte[] shard = stripe.shards()[i].toArray(ValueLayout.JAVA_BYTE);
-            System.arraycopy(shard, 0, data, (int) (i * stripe.shardSize()), shard.length);
-            assertEquals(Checksums.crc32c(stripe.shards()[i]), stripe.dataCrcs()[i], "CRC of data shard " + i);
-        }
-        assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
+        assertStripe(object, stripe);
         assertEquals(Arrays.toString(object), Arrays.toString(echo.finish().shards()[0].toArray(ValueLayout.JAVA_BYTE)));
     }
 
@@ -139,13 +125,7 @@ class ObjectReaderTest {
         ObjectReader.StripeBuffer stripe = reader.finish();
         assertNull(reader.region(0, maxRead), "no region once finished");
         assertEquals(inPlace, InPlaceReads.BYTES.sum() - inPlaceBefore, "bytes found in place");
-        byte[] data = new byte[(int) (10 * stripe.shardSize())];
-        for (int i = 0; i < 10; i++) {
-            byte[] shard = stripe.shards()[i].toArray(ValueLayout.JAVA_BYTE);
-            System.arraycopy(shard, 0, data, (int) (i * stripe.shardSize()), shard.length);
-            assertEquals(Checksums.crc32c(stripe.shards()[i]), stripe.dataCrcs()[i], "CRC of data shard " + i);
-        }
-        assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
+        assertStripe(object, stripe);
     }
 
     @ParameterizedTest
@@ -165,5 +145,17 @@ class ObjectReaderTest {
                 : ObjectReader.object(arena, 100);
         reader.accept(Buffer.buffer(new byte[100]));
         assertNull(reader.finish().dataCrcs());
+    }
+
+    /** The 10 data shards hold the object then zeros, and each CRC computed while reading is its shard's. */
+    private static void assertStripe(byte[] object, ObjectReader.StripeBuffer stripe) {
+        assertNotNull(stripe.dataCrcs());
+        byte[] data = new byte[(int) (10 * stripe.shardSize())];
+        for (int i = 0; i < 10; i++) {
+            byte[] shard = stripe.shards()[i].toArray(ValueLayout.JAVA_BYTE);
+            System.arraycopy(shard, 0, data, (int) (i * stripe.shardSize()), shard.length);
+            assertEquals(Checksums.crc32c(stripe.shards()[i]), stripe.dataCrcs()[i], "CRC of data shard " + i);
+        }
+        assertEquals(Arrays.toString(Arrays.copyOf(object, data.length)), Arrays.toString(data), "object, then zeros");
     }
 }
