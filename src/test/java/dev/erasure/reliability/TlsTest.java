@@ -8,6 +8,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -17,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The service over HTTPS with a PEM certificate and key (the configuration docs/security.md
- * documents): probes and the API answer over TLS, and the certificate presented is the configured
- * self-signed one.
+ * documents): probes and the API answer over TLS, the certificate presented is the configured
+ * self-signed one, and HTTP/2 is negotiated.
  */
 @QuarkusTest
 @TestProfile(TlsProfile.class)
@@ -39,6 +42,34 @@ class TlsTest {
 
     @Test
     void serverPresentsTheConfiguredCertificate() throws Exception {
+        SSLContext trustAll = trustAll();
+        HttpsURLConnection connection = (HttpsURLConnection) https.toURI().resolve("/q/health/live").toURL()
+                .openConnection();
+        connection.setSSLSocketFactory(trustAll.getSocketFactory());
+        connection.setHostnameVerifier((host, session) -> true);
+        try {
+            assertThat(connection.getResponseCode()).isEqualTo(200);
+            X509Certificate presented = (X509Certificate) connection.getServerCertificates()[0];
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+            assertThat(presented.getIssuerX500Principal()).isEqualTo(presented.getSubjectX500Principal());
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    /** HTTP/2 stays on over TLS (ALPN); only the plain-text port is HTTP/1.1 only (docs/api.md, "HTTP versions"). */
+    @Test
+    void http2IsNegotiatedOverTls() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).build()) {
+            HttpResponse<String> live = client.send(HttpRequest.newBuilder(https.toURI().resolve("/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        }
+    }
+
+    private static SSLContext trustAll() throws Exception {
         SSLContext trustAll = SSLContext.getInstance("TLS");
         trustAll.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -54,17 +85,6 @@ class TlsTest {
                 return new X509Certificate[0];
             }
         }}, null);
-        HttpsURLConnection connection = (HttpsURLConnection) https.toURI().resolve("/q/health/live").toURL()
-                .openConnection();
-        connection.setSSLSocketFactory(trustAll.getSocketFactory());
-        connection.setHostnameVerifier((host, session) -> true);
-        try {
-            assertThat(connection.getResponseCode()).isEqualTo(200);
-            X509Certificate presented = (X509Certificate) connection.getServerCertificates()[0];
-            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
-            assertThat(presented.getIssuerX500Principal()).isEqualTo(presented.getSubjectX500Principal());
-        } finally {
-            connection.disconnect();
-        }
+        return trustAll;
     }
 }
