@@ -18,16 +18,13 @@ import java.time.Duration;
  *     {@code maxBodyBytes} (the smaller of the two applies)
  * @param lendBodyChunks whether body chunks of the binary endpoints are lent without Vert.x's heap
  *     copy ({@link ChunkLoans}), {@code erasure.api.lend-body-chunks}
- * @param readInPlace whether object bodies with a Content-Length are read by the socket straight into
- *     their native memory, without a copy ({@link InPlaceReads}; needs the chunk loans),
- *     {@code erasure.api.read-in-place}
  * @param coalesceResponseBytes largest multipart response copied into one buffer instead of being
  *     sent as a gathering write of its pieces ({@link ShardSetWriter#multipart}),
  *     {@code erasure.api.coalesce-response-size}; 0 turns the copy off
  */
 public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
         Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes, boolean lendBodyChunks,
-        boolean readInPlace, long coalesceResponseBytes) {
+        long coalesceResponseBytes) {
 
     /** Default of {@code erasure.api.min-body-rate}: 64 KiB/s. */
     public static final long DEFAULT_MIN_BODY_RATE = 64 * 1024;
@@ -48,11 +45,11 @@ public record ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes,
                 DEFAULT_MAX_BODY_TIME, DEFAULT_MAX_JSON_BODY);
     }
 
-    /** The given limits, body chunks lent and read in place (the defaults of {@code erasure.api.lend-body-chunks}, {@code read-in-place}). */
+    /** The given limits, body chunks lent (the default of {@code erasure.api.lend-body-chunks}). */
     public ApiLimits(long maxBodyBytes, int maxParts, int maxPartHeaderBytes, long minBodyBytesPerSecond,
             Duration bodyRateWindow, Duration maxBodyTime, long maxJsonBodyBytes) {
         this(maxBodyBytes, maxParts, maxPartHeaderBytes, minBodyBytesPerSecond, bodyRateWindow, maxBodyTime,
-                maxJsonBodyBytes, true, true, DEFAULT_COALESCE_RESPONSE);
+                maxJsonBodyBytes, true, DEFAULT_COALESCE_RESPONSE);
     }
 
     public ApiLimits {

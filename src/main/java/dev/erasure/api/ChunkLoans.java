@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
-import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -131,104 +130,21 @@ final class ChunkLoans {
         return chunk instanceof BufferImpl impl ? impl.byteBuf() : chunk.getByteBuf();
     }
 
-    /**
-     * Arms {@code target} to receive the rest of {@code request}'s body in place ({@link InPlaceReads}).
-     * Returns the lender to {@link Lender#disarm} before the target's memory is freed, or null when
-     * nothing was armed (no lender on this connection, or the connection or request does not qualify).
-     */
-    static Lender readInPlace(HttpServerRequest request, InPlaceReads.Target target) {
-        if (!AVAILABLE || request.version() == HttpVersion.HTTP_2 || request.isEnded()
-                || request.getHeader("Upgrade") != null || !(request.connection() instanceof ConnectionBase base)) {
-            return null;
-        }
-        Channel channel = base.channel();
-        if (channel == null || !channel.eventLoop().inEventLoop()
-                || !(channel.pipeline().get(NAME) instanceof Lender lender) || !lender.lending || !lender.counted) {
-            return null;
-        }
-        return InPlaceReads.arm(channel, lender, target) ? lender : null;
-    }
-
-    /**
-     * The pipeline handler that lends the pooled body chunks of requests to {@link #LOANED_PATHS},
-     * and counts the body bytes of the current request for the in-place reads ({@link InPlaceReads}).
-     */
+    /** The pipeline handler that lends the pooled body chunks of requests to {@link #LOANED_PATHS}. */
     static final class Lender extends ChannelInboundHandlerAdapter {
 
         private boolean lending;
-        /**
-         * Whether the current request's head passed this handler, so that {@link #received} counts
-         * all of its body: false for the request during which the lender was installed.
-         */
-        private boolean counted;
-        /** Content bytes of the current request that passed this handler (all received and decoded). */
-        private long received;
-        /** The reader of the current request's body in place, or null. */
-        private InPlaceReads.Target target;
-        /** The last region handed out and the body position it starts at. */
-        private ByteBuf region;
-        private long regionStart;
 
         Lender(boolean lendingCurrent) {
             this.lending = lendingCurrent;
-        }
-
-        void arm(InPlaceReads.Target target) {
-            this.target = target;
-            this.region = null;
-        }
-
-        /** Stops the in-place reads into {@code target}'s memory (before it is freed). */
-        void disarm(InPlaceReads.Target target) {
-            if (this.target == target) {
-                this.target = null;
-                this.region = null;
-            }
-        }
-
-        /**
-         * The next read's buffer, in place at body position {@link #received}; null when no target is
-         * armed or some bytes read into the last region have not come through as content yet.
-         */
-        ByteBuf region(int maxBytes) {
-            if (target == null || (region != null && received < regionStart + region.writerIndex())) {
-                return null;
-            }
-            MemorySegment memory;
-            try {
-                memory = target.region(received, maxBytes);
-            } catch (RuntimeException noMemory) {
-                // The reader cannot take memory now (its arena is gone or the budget is spent): read
-                // into a pooled buffer and let the reader's own copy path answer.
-                target = null;
-                return null;
-            }
-            if (memory == null) {
-                target = null;
-                return null;
-            }
-            region = new InPlaceReads.Region(memory);
-            regionStart = received;
-            return region;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest request) {
                 lending = lendable(request);
-                counted = true;
-                received = 0;
-                target = null;
-                region = null;
                 ctx.fireChannelRead(msg);
                 return;
-            }
-            if (msg instanceof HttpContent content) {
-                received += content.content().readableBytes();
-                if (msg instanceof LastHttpContent) {
-                    target = null;
-                    region = null;
-                }
             }
             if (!lending || !(msg instanceof HttpContent content) || msg == LastHttpContent.EMPTY_LAST_CONTENT
                     || !content.decoderResult().isSuccess()) {

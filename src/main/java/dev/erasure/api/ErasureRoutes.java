@@ -84,7 +84,6 @@ public class ErasureRoutes {
         long declared = exchange.declaredLength();
         JobArena arena = exchange.arena(pool);
         ObjectReader reader = ObjectReader.stripe(arena, shape, declared);
-        exchange.readInPlace(reader);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
             MemorySegment[] shards = object.shards();
@@ -239,7 +238,6 @@ public class ErasureRoutes {
         long declared = exchange.declaredLength();
         JobArena arena = exchange.arena(pool);
         ObjectReader reader = ObjectReader.object(arena, declared);
-        exchange.readInPlace(reader);
         exchange.readBody(reader::accept, () -> {
             ObjectReader.StripeBuffer object = reader.finish();
             exchange.response().putHeader("Content-Type", MediaTypes.OCTET_STREAM);

@@ -50,9 +50,6 @@ final class Exchange {
     private boolean lingering;
     private long bodyBytes;
     private BodyWatch.Entry watch;
-    /** The connection's lender while a reader of this request is armed for in-place reads, else null. */
-    private ChunkLoans.Lender inPlace;
-    private InPlaceReads.Target inPlaceTarget;
     /** The request's admission while the service stops; null until admitted (and for a refused request). */
     private Admission.Ticket ticket;
 
@@ -206,19 +203,6 @@ final class Exchange {
             // The heap is exhausted: readiness goes DOWN (ops' HeapGuard) and this request gets a 503.
             problems.events().outOfMemory();
             fail(new HeapExhaustedException());
-        }
-    }
-
-    /**
-     * Lets the socket read the rest of the body straight into {@code target}'s memory
-     * ({@link InPlaceReads}), when {@code erasure.api.read-in-place} is on and the connection
-     * qualifies; the target's memory must be this exchange's arena, which is not freed before the
-     * reads are disarmed. Call before {@link #readBody}.
-     */
-    void readInPlace(InPlaceReads.Target target) {
-        if (limits.lendBodyChunks() && limits.readInPlace() && inPlace == null && !gone) {
-            inPlace = ChunkLoans.readInPlace(request, target);
-            inPlaceTarget = inPlace != null ? target : null;
         }
     }
 
@@ -472,10 +456,6 @@ final class Exchange {
 
     /** Gives back the arena (once) and the admission ticket: the request is done. */
     private void releaseArena() {
-        if (inPlace != null) {
-            inPlace.disarm(inPlaceTarget);
-            inPlace = null;
-        }
         if (arena != null && released.compareAndSet(false, true)) {
             arena.release();
         }

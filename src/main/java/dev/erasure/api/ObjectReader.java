@@ -26,13 +26,8 @@ import java.util.zip.CRC32C;
  * CRC-32C of each data shard is computed piece by piece from the chunk being copied, while those
  * bytes are in cache, instead of by a second pass over the shard from memory when the response is
  * written ({@link StripeBuffer#dataCrcs}). The codec reads the data shards and never writes them.
- *
- * <p>Those same bodies can be read by the socket straight into their shards ({@link #region},
- * {@link InPlaceReads}): a chunk that arrives already at its place is not copied (its CRC-32C is
- * still taken from it while it is in cache). Every other chunk is copied, so the result never
- * depends on where a chunk was read.
  */
-final class ObjectReader implements InPlaceReads.Target {
+final class ObjectReader {
 
     /** Largest data shard that gets its segment on its first byte (a connection holds at most this much unsent). */
     static final long DIRECT_SHARD_BYTES = 16L << 20;
@@ -57,8 +52,6 @@ final class ObjectReader implements InPlaceReads.Target {
     private final CRC32C[] crcs;
     private long shardSize;
     private long written;
-    /** Set by {@link #finish}: no more regions for in-place reads. */
-    private boolean finished;
 
     private ObjectReader(JobArena arena, StripeShape shape, long declaredLength) {
         this.arena = arena;
@@ -134,7 +127,7 @@ final class ObjectReader implements InPlaceReads.Target {
                     staging = null;
                 }
             } else {
-                if (shards[index] == null) {
+                if (inShard == 0) {
                     shards[index] = arena.allocateUninitialized(shardSize);
                 }
                 if (crcs != null) {
@@ -143,41 +136,15 @@ final class ObjectReader implements InPlaceReads.Target {
                     }
                     crcs[index].update(piece.asByteBuffer());
                 }
-                if (piece.address() == shards[index].address() + inShard) {
-                    InPlaceReads.BYTES.add(n); // read into place by the socket read (InPlaceReads)
-                } else {
-                    MemorySegment.copy(piece, 0, shards[index], inShard, n);
-                }
+                MemorySegment.copy(piece, 0, shards[index], inShard, n);
             }
             offset += n;
             written += n;
         }
     }
 
-    /**
-     * The place of body bytes {@code position ..} in the data shards, for a socket read straight into
-     * it ({@link InPlaceReads}): at most {@code maxBytes}, to the end of that byte's shard and of the
-     * body; the shard is allocated here if no byte of it arrived yet. Null when the body is not read
-     * in place: no Content-Length, shards larger than {@link #DIRECT_SHARD_BYTES}, or read to its end.
-     */
-    @Override
-    public MemorySegment region(long position, int maxBytes) {
-        if (declaredLength <= 0 || shardSize > DIRECT_SHARD_BYTES || finished || position >= declaredLength
-                || position < written || maxBytes <= 0) {
-            return null;
-        }
-        int index = (int) (position / shardSize);
-        long inShard = position % shardSize;
-        if (shards[index] == null) {
-            shards[index] = arena.allocateUninitialized(shardSize);
-        }
-        long n = Math.min(Math.min(shardSize - inShard, declaredLength - position), maxBytes);
-        return shards[index].asSlice(inShard, n);
-    }
-
     /** The body ended: returns the stripe, padding zeroed and parity allocated. */
     StripeBuffer finish() {
-        finished = true;
         if (written == 0) {
             throw emptyObject();
         }

@@ -147,15 +147,6 @@ public interface ErasureConfig {
         boolean lendBodyChunks();
 
         /**
-         * Read the bodies of {@code POST /v1/encode} and {@code /v1/echo} that carry a Content-Length
-         * from the socket straight into their native memory, without copying them out of Netty's read
-         * buffers (plain HTTP/1.1 with the chunk loans on; TLS and HTTP/2 are read as before).
-         * Defaults to {@code true}.
-         */
-        @WithDefault("true")
-        boolean readInPlace();
-
-        /**
          * Largest multipart response (part headers and shards) that is copied into one buffer and
          * written as one piece instead of a gathering write of its parts; small shards cost less
          * copied than sent piece by piece. {@code 0} turns the copy off; at most {@code 1M}.

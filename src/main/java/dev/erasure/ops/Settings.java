@@ -28,7 +28,7 @@ public final class Settings {
         int headerBytes = intBytes("erasure.api.max-part-header-size", api.maxPartHeaderSize().asLongValue());
         return new ApiLimits(api.maxBodySize().asLongValue(), api.maxParts(), headerBytes,
                 api.minBodyRate().asLongValue(), api.bodyRateWindow(), api.maxBodyTime(),
-                api.maxJsonBodySize().asLongValue(), api.lendBodyChunks(), api.readInPlace(),
+                api.maxJsonBodySize().asLongValue(), api.lendBodyChunks(),
                 api.coalesceResponseSize().asLongValue());
     }
 

@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.IllegalReferenceCountException;
 import io.vertx.core.buffer.Buffer;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,70 +112,6 @@ class ChunkLoansTest {
         assertThat(pooled.refCnt()).as("left to Vert.x, as without the lender").isOne();
         pooled.release();
         channel.finishAndReleaseAll();
-    }
-
-    /**
-     * In-place reads through the lender: a region is handed out at the count of body bytes that came
-     * through, not again while bytes read into the last one are still to come through, and never
-     * once the body ended or a new request began. The channel's allocator gives regions only to
-     * {@code ioBuffer(int)} (the read loop's call).
-     */
-    @Test
-    void regionsFollowTheBodyBytesThatCameThrough() {
-        List<Long> asked = new ArrayList<>();
-        MemorySegment memory = Arena.ofAuto().allocate(4096);
-        InPlaceReads.Target target = (position, maxBytes) -> {
-            asked.add(position);
-            return memory.asSlice(position, Math.min(maxBytes, 4096 - position));
-        };
-        ChunkLoans.Lender lender = new ChunkLoans.Lender(false);
-        EmbeddedChannel channel = new EmbeddedChannel(lender);
-        InPlaceReads.Allocator allocator = new InPlaceReads.Allocator(channel.alloc(), lender);
-        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/echo"));
-        channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[100])));
-        assertThat(allocator.ioBuffer(64)).as("not armed").isNotInstanceOf(InPlaceReads.Region.class).matches(ByteBuf::release);
-
-        lender.arm(target);
-        assertThat(allocator.buffer(64)).as("only the read loop's call").isNotInstanceOf(InPlaceReads.Region.class)
-                .matches(ByteBuf::release);
-        ByteBuf first = allocator.ioBuffer(64);
-        assertThat(first).isInstanceOf(InPlaceReads.Region.class);
-        assertThat(first.memoryAddress()).isEqualTo(memory.address() + 100);
-        assertThat(first.capacity()).isEqualTo(64);
-        first.writeBytes(new byte[40]); // the read
-        assertThat(allocator.ioBuffer(64)).as("the read's bytes have not come through yet")
-                .isNotInstanceOf(InPlaceReads.Region.class).matches(ByteBuf::release);
-        channel.writeInbound(new DefaultHttpContent(first));
-        ByteBuf second = allocator.ioBuffer(64);
-        assertThat(second.memoryAddress()).isEqualTo(memory.address() + 140);
-        second.release(); // an empty read: the same place is handed out again
-        assertThat(allocator.ioBuffer(64).memoryAddress()).isEqualTo(memory.address() + 140);
-        assertThat(asked).containsExactly(100L, 140L, 140L);
-
-        channel.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[10])));
-        assertThat(allocator.ioBuffer(64)).as("the body ended").isNotInstanceOf(InPlaceReads.Region.class)
-                .matches(ByteBuf::release);
-        lender.arm(target);
-        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/echo"));
-        assertThat(allocator.ioBuffer(64)).as("a new request").isNotInstanceOf(InPlaceReads.Region.class)
-                .matches(ByteBuf::release);
-        lender.arm(target);
-        lender.disarm(target);
-        assertThat(allocator.ioBuffer(64)).as("disarmed").isNotInstanceOf(InPlaceReads.Region.class)
-                .matches(ByteBuf::release);
-        assertThat(asked).hasSize(3);
-        channel.finishAndReleaseAll();
-    }
-
-    @Test
-    void aRegionNeverFreesNorGrowsItsMemory() {
-        MemorySegment memory = Arena.ofAuto().allocate(64);
-        InPlaceReads.Region region = new InPlaceReads.Region(memory);
-        assertThat(region.writableBytes()).isEqualTo(64);
-        assertThatThrownBy(() -> region.writeBytes(new byte[65])).isInstanceOf(IndexOutOfBoundsException.class);
-        region.writeBytes(new byte[] {7});
-        assertThat(region.release()).isTrue();
-        assertThat(memory.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 7);
     }
 
     @Test

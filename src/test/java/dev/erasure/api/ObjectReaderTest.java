@@ -11,7 +11,6 @@ import dev.erasure.codec.StripeShape;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Random;
@@ -82,59 +81,6 @@ class ObjectReaderTest {
         ObjectReader.StripeBuffer stripe = reader.finish();
         assertStripe(object, stripe);
         assertEquals(Arrays.toString(object), Arrays.toString(echo.finish().shards()[0].toArray(ValueLayout.JAVA_BYTE)));
-    }
-
-    /**
-     * In-place reads: the bytes a "socket read" put into a region the reader handed out are not
-     * copied again (counted in place), chunks that arrive elsewhere are copied, regions end at the
-     * end of their shard and of the body, and the stripe and its CRCs are the same as when copied.
-     */
-    @ParameterizedTest
-    @CsvSource({"1048576, 65536, 10", "100001, 4096, 3", "11, 3, 2", "300000, 40000, 1"})
-    void bytesReadIntoRegionsAreNotCopiedAgain(int size, int maxRead, int copyEvery) {
-        StripeShape shape = new StripeShape(CodecKind.RS_VANDERMONDE, 10, 4);
-        byte[] object = new byte[size];
-        new Random(size).nextBytes(object);
-        ObjectReader reader = ObjectReader.stripe(arena, shape, size);
-        long inPlaceBefore = InPlaceReads.BYTES.sum();
-        long inPlace = 0;
-        int read = 0;
-        for (int at = 0; at < size; read++) {
-            if (read % copyEvery == copyEvery - 1) {
-                // This read went to some other buffer: the reader copies it.
-                int n = Math.min(size - at, maxRead);
-                reader.accept(Buffer.buffer(Arrays.copyOfRange(object, at, at + n)));
-                at += n;
-                continue;
-            }
-            MemorySegment region = reader.region(at, maxRead);
-            assertNotNull(region);
-            long shardSize = shape.shardSizeFor(size);
-            assertEquals(Math.min(Math.min(maxRead, size - at), shardSize - at % shardSize), region.byteSize(),
-                    "region at " + at + " ends at the read's size, the shard's end or the body's end");
-            InPlaceReads.Region buf = new InPlaceReads.Region(region);
-            buf.writeBytes(object, at, (int) region.byteSize());
-            // The decoder hands the read on in chunks (slices) of at most 1000 bytes.
-            while (buf.isReadable()) {
-                reader.accept(Buffer.buffer(buf.readSlice(Math.min(1000, buf.readableBytes()))));
-            }
-            inPlace += region.byteSize();
-            at += (int) region.byteSize();
-        }
-        assertNull(reader.region(size, maxRead), "no region past the body");
-        ObjectReader.StripeBuffer stripe = reader.finish();
-        assertNull(reader.region(0, maxRead), "no region once finished");
-        assertEquals(inPlace, InPlaceReads.BYTES.sum() - inPlaceBefore, "bytes found in place");
-        assertStripe(object, stripe);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"-1", "0"})
-    void withoutAContentLengthOrForLargeShardsNothingIsReadInPlace(int declared) {
-        ObjectReader reader = declared < 0
-                ? ObjectReader.stripe(arena, new StripeShape(CodecKind.RS_VANDERMONDE, 4, 2), -1)
-                : ObjectReader.object(arena, ObjectReader.DIRECT_SHARD_BYTES + 1);
-        assertNull(reader.region(0, 65536));
     }
 
     @ParameterizedTest

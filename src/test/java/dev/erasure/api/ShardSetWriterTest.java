@@ -105,7 +105,7 @@ class ShardSetWriterTest {
 
     private static ApiLimits limits(long coalesce) {
         return new ApiLimits(1 << 20, 300, 8192, ApiLimits.DEFAULT_MIN_BODY_RATE, Duration.ofSeconds(5),
-                Duration.ofSeconds(120), 1 << 20, true, true, coalesce);
+                Duration.ofSeconds(120), 1 << 20, true, coalesce);
     }
 
     private MemorySegment[] shards(int count, int size, Random random) {
