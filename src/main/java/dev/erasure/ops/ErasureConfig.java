@@ -147,6 +147,15 @@ public interface ErasureConfig {
         boolean lendBodyChunks();
 
         /**
+         * Serve HTTP/2 without TLS (h2c) on the plain-text port: the {@code Upgrade: h2c} handshake and
+         * prior knowledge. Off by default: the JDK's HttpClient, which asks for the upgrade on every
+         * http:// request, lost answers on upgraded connections, and without h2c every such request is
+         * answered in HTTP/1.1. Turn it on for clients that need prior knowledge. Defaults to {@code false}.
+         */
+        @WithDefault("false")
+        boolean http2ClearText();
+
+        /**
          * Largest multipart response (part headers and shards) that is copied into one buffer and
          * written as one piece instead of a gathering write of its parts; small shards cost less
          * copied than sent piece by piece. {@code 0} turns the copy off; at most {@code 1M}.

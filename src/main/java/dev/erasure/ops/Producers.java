@@ -2,6 +2,7 @@ package dev.erasure.ops;
 
 import dev.erasure.api.ApiLimits;
 import dev.erasure.api.HeadLimits;
+import dev.erasure.api.HttpVersions;
 import dev.erasure.api.stream.StreamSettings;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.codec.CodeCache;
@@ -45,6 +46,12 @@ public class Producers {
     @Singleton
     ApiLimits apiLimits() {
         return Settings.api(config.api());
+    }
+
+    @Produces
+    @Singleton
+    HttpVersions httpVersions() {
+        return new HttpVersions(config.api().http2ClearText());
     }
 
     @Produces

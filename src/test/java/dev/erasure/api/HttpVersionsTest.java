@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Test;
 class HttpVersionsTest {
 
     /** The HTTP2-Settings value the JDK client sends (base64url SETTINGS payload). */
-    private static final String SETTINGS = "AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA";
+    static final String SETTINGS = "AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA";
+    /** The HTTP/2 connection preface followed by an empty SETTINGS frame: how a prior-knowledge client starts. */
+    static final byte[] PREFACE_AND_EMPTY_SETTINGS = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+            new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
     private static final int BODY = 100_003;
 
     @TestHTTPResource("/")
@@ -89,6 +92,26 @@ class HttpVersionsTest {
                 assertThat(echoed.body()).as("request %d", request).isEqualTo(body);
             }
         }
+    }
+
+    /** By default a connection that starts in HTTP/2 (prior knowledge) gets no HTTP/2 frame back. */
+    @Test
+    void priorKnowledgeIsNotServedByDefault() throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(PREFACE_AND_EMPTY_SETTINGS);
+            socket.getOutputStream().flush();
+            byte[] answer = socket.getInputStream().readAllBytes(); // until the server closes
+            assertThat(answer.length < 9 || answer[3] != 4 || new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1"))
+                    .as("no SETTINGS frame in %d bytes: %s", answer.length, new String(answer, StandardCharsets.ISO_8859_1))
+                    .isTrue();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private String upgradeHead(String method, String path, String moreHeaders) {

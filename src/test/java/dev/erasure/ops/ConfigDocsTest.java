@@ -47,7 +47,7 @@ class ConfigDocsTest {
                 .filter(name -> name.startsWith("erasure.")).forEach(mappedKeys::add);
         Map<String, String[]> rows = readmeRows();
 
-        assertThat(mappedKeys).hasSize(24);
+        assertThat(mappedKeys).hasSize(25);
         assertThat(rows.keySet()).containsExactlyElementsOf(mappedKeys);
         rows.forEach((key, row) -> {
             assertThat(row[1]).as("default of " + key).isEqualTo(config.getConfigValue(key).getValue());

@@ -1,0 +1,68 @@
+package dev.erasure.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code erasure.api.http2-clear-text=true}: the plain-text port serves h2c again, by prior knowledge
+ * (the server answers the HTTP/2 preface with its SETTINGS frame) and by the upgrade handshake (101).
+ * {@link HttpVersionsTest} checks the default, where neither is served.
+ */
+@QuarkusTest
+@TestProfile(Http2ClearTextTest.On.class)
+class Http2ClearTextTest {
+
+    public static class On implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("erasure.api.http2-clear-text", "true");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void priorKnowledgeIsAnsweredWithTheServersSettings() throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(HttpVersionsTest.PREFACE_AND_EMPTY_SETTINGS);
+            socket.getOutputStream().flush();
+            byte[] header = socket.getInputStream().readNBytes(9);
+            assertThat(header).as("a whole frame header").hasSize(9);
+            assertThat(header[3]).as("frame type (4 = SETTINGS)").isEqualTo((byte) 4);
+            assertThat(header[4] & 1).as("not an ACK: the server's own settings").isZero();
+        }
+    }
+
+    @Test
+    void anUpgradeRequestIsSwitched() throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: " + HttpVersionsTest.SETTINGS
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 101");
+        }
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+}
