@@ -97,8 +97,11 @@ class GracefulShutdownIT {
         List<CompletableFuture<HttpResponse<byte[]>>> accepted = new ArrayList<>();
         AtomicLong lastAcceptedDoneAt = new AtomicLong();
         for (int i = 0; i < REQUESTS; i++) {
-            byte[] object = randomBytes(random, OBJECT_SIZE);
-            objects.add(object);
+            objects.add(randomBytes(random, OBJECT_SIZE));
+        }
+        // All objects first, then all requests at once: generated one by one between the sends, the
+        // 8 MiB objects spaced the requests out so that each job could end before the next arrived.
+        for (byte[] object : objects) {
             accepted.add(http.sendAsync(encode(object), HttpResponse.BodyHandlers.ofByteArray())
                     .whenComplete((response, failure) -> lastAcceptedDoneAt.accumulateAndGet(order.incrementAndGet(), Math::max)));
         }
