@@ -6,18 +6,29 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code erasure.api.http2-clear-text=true}: the plain-text port serves h2c again, by prior knowledge
- * (the server answers the HTTP/2 preface with its SETTINGS frame) and by the upgrade handshake (101).
- * {@link HttpVersionsTest} checks the default, where neither is served.
+ * (the server answers the HTTP/2 preface with its SETTINGS frame, and a whole echo comes back over
+ * it) and by the upgrade handshake (101). {@link HttpVersionsTest} checks the default, where
+ * neither is served.
  */
 @QuarkusTest
 @TestProfile(Http2ClearTextTest.On.class)
@@ -32,6 +43,9 @@ class Http2ClearTextTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void priorKnowledgeIsAnsweredWithTheServersSettings() throws IOException {
@@ -55,6 +69,32 @@ class Http2ClearTextTest {
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 101");
+        }
+    }
+
+    /** A whole request over h2c with prior knowledge (Vert.x's client): POST /v1/echo answers its body in HTTP/2. */
+    @Test
+    void anEchoOverPriorKnowledgeH2cComesBackWhole() throws Exception {
+        byte[] body = new byte[100_003];
+        new Random(3).nextBytes(body);
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        try {
+            HttpClientResponse[] response = new HttpClientResponse[1];
+            Buffer answer = client
+                    .request(HttpMethod.POST, base.getPort(), base.getHost(), "/v1/echo")
+                    .compose(request -> request.putHeader("Content-Type", "application/octet-stream")
+                            .send(Buffer.buffer(body)))
+                    .compose(r -> {
+                        response[0] = r;
+                        return r.body();
+                    })
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(response[0].version()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(response[0].statusCode()).isEqualTo(200);
+            assertThat(answer.getBytes()).isEqualTo(body);
+        } finally {
+            client.close();
         }
     }
 
