@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -64,11 +63,10 @@ class Http2ClearTextTest {
     void anUpgradeRequestIsSwitched() throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: " + HttpVersionsTest.SETTINGS
-                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(HttpVersionsTest.upgradeHead(base, "GET", "/q/health/live", "")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
-            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 101");
+            assertThat(HttpVersionsTest.Answer.read(socket.getInputStream()).head()).startsWith("HTTP/1.1 101");
         }
     }
 
@@ -96,13 +94,5 @@ class Http2ClearTextTest {
         } finally {
             client.close();
         }
-    }
-
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-            line.append((char) b);
-        }
-        return line.toString();
     }
 }

@@ -45,7 +45,7 @@ class HttpVersionsTest {
         byte[] body = body(BODY);
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(upgradeHead("POST", "/v1/echo", "Content-Type: application/octet-stream\r\n"
+            socket.getOutputStream().write(upgradeHead(base, "POST", "/v1/echo", "Content-Type: application/octet-stream\r\n"
                     + "Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
@@ -62,7 +62,7 @@ class HttpVersionsTest {
     void h2cUpgradeOfAGet_isAnsweredInHttp11_andTheConnectionStaysHttp11() throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(upgradeHead("GET", "/q/health/live", "").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(upgradeHead(base, "GET", "/q/health/live", "").getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             Answer first = Answer.read(socket.getInputStream());
             socket.getOutputStream().write(("GET /v1/codecs HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -114,7 +114,8 @@ class HttpVersionsTest {
         return both;
     }
 
-    private String upgradeHead(String method, String path, String moreHeaders) {
+    /** A request head asking for an h2c upgrade, as the JDK client sends it. */
+    static String upgradeHead(URL base, String method, String path, String moreHeaders) {
         return method + " " + path + " HTTP/1.1\r\n"
                 + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
                 + "Connection: Upgrade, HTTP2-Settings\r\n"
@@ -131,7 +132,7 @@ class HttpVersionsTest {
     }
 
     /** An HTTP/1.1 answer with a Content-Length (a 101 has none: its body reads as empty). */
-    private record Answer(String head, byte[] body) {
+    record Answer(String head, byte[] body) {
 
         static Answer read(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
