@@ -24,13 +24,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the shell script of the chart's {@code helm test} pod, exactly as rendered, against a fake
  * service that speaks the JSON shard-set format of the API contract. Pins the script's plumbing:
  * that it strips whitespace, drops exactly the shards 0..m-1 whatever the key order, posts the
  * survivors as {@code application/json} to {@code /v1/decode} with k, m and size, and fails when the
- * decoded bytes differ. The real round trip against the service runs in {@code HelmTestHookIT}.
+ * decoded bytes differ, and that it leaves no work files behind (one holds the API key). The real
+ * round trip against the service runs in {@code HelmTestHookIT}.
  */
 class HelmTestHookScriptTest {
 
@@ -41,6 +43,10 @@ class HelmTestHookScriptTest {
     private final List<String> decodeQueries = new ArrayList<>();
     private final List<String> apiKeys = new ArrayList<>();
     private boolean corruptDecode;
+
+    /** The script's {@code TMPDIR}: its {@code mktemp -d} lands here, and must be gone after the run. */
+    @TempDir
+    Path scriptTmp;
 
     @BeforeEach
     void startFakeService() throws IOException {
@@ -116,9 +122,13 @@ class HelmTestHookScriptTest {
         }
         process.environment().putAll(extraEnv);
         process.environment().put("ERASURE_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+        process.environment().put("TMPDIR", scriptTmp.toString());
         Process running = process.start();
         String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(running.waitFor(60, TimeUnit.SECONDS)).as("script finished").isTrue();
+        try (var left = Files.list(scriptTmp)) {
+            assertThat(left).as("work files the script left behind (exit %d)", running.exitValue()).isEmpty();
+        }
         return new Result(running.exitValue(), output);
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +105,8 @@ record RenderedChart(List<Manifest> manifests) {
     private static Path copyWithHooksAsManifests() {
         try {
             Path copy = Files.createTempDirectory("erasure-chart-");
+            // Used by every render of this JVM, so removed when the JVM ends.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(copy)));
             try (Stream<Path> files = Files.walk(CHART)) {
                 for (Path file : files.toList()) {
                     Path target = copy.resolve(CHART.relativize(file).toString());
@@ -117,6 +120,16 @@ record RenderedChart(List<Manifest> manifests) {
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the chart " + CHART.toAbsolutePath(), e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // A leftover temporary directory is not worth failing a test run for.
         }
     }
 

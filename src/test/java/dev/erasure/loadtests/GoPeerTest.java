@@ -46,6 +46,7 @@ class GoPeerTest {
     private static Process peer;
     private static String peerUrl;
     private static String unavailable;
+    private static Path peerLog;
 
     @TestHTTPResource("/")
     URL base;
@@ -89,9 +90,9 @@ class GoPeerTest {
             port = socket.getLocalPort();
         }
         peerUrl = "http://127.0.0.1:" + port;
-        Path log = Files.createTempFile("erasurepeer", ".log");
+        peerLog = Files.createTempFile("erasurepeer", ".log");
         peer = new ProcessBuilder(binary.group(1), "-addr", "127.0.0.1:" + port).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+                .redirectOutput(peerLog.toFile()).start();
         HttpClient client = HttpClient.newHttpClient();
         for (int attempt = 0; attempt < 300; attempt++) { // bounded wait for the listener, not a timing assertion
             try {
@@ -103,14 +104,17 @@ class GoPeerTest {
                 Thread.sleep(100);
             }
         }
-        throw new AssertionError("the Go peer did not answer; its log: " + Files.readString(log));
+        throw new AssertionError("the Go peer did not answer; its log: " + Files.readString(peerLog));
     }
 
     @AfterAll
-    static void stopThePeer() throws InterruptedException {
+    static void stopThePeer() throws InterruptedException, IOException {
         if (peer != null) {
             peer.destroy();
             peer.waitFor();
+        }
+        if (peerLog != null) {
+            Files.deleteIfExists(peerLog);
         }
     }
 
