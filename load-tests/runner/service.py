@@ -16,15 +16,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def joined_service_opts(argv):
+def joined_service_opts(argv, flags=("--service-opt", "--service-arg")):
     """argv with each `--service-opt -Dx=y` as `--service-opt=-Dx=y`: argparse refuses a separate
     value that starts with "-", and the documented commands use the separate form."""
     out = []
     args = iter(argv)
     for arg in args:
-        if arg == "--service-opt":
+        if arg in flags:
             value = next(args, None)
-            out.append(arg if value is None else f"--service-opt={value}")
+            out.append(arg if value is None else f"{arg}={value}")
         else:
             out.append(arg)
     return out

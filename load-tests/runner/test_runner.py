@@ -328,6 +328,7 @@ class FloorTest(unittest.TestCase):
         self.assertEqual(args.service_opt, ["-Dquarkus.vertx.prefer-native-transport=true", "-Da=1"])
         self.assertEqual(args.rounds, 2)
         self.assertEqual(service.joined_service_opts(["--jar", "x.jar", "--service-opt"]), ["--jar", "x.jar", "--service-opt"])
+        self.assertEqual(service.joined_service_opts(["--service-arg", "-Db=2"]), ["--service-arg=-Db=2"])
 
 
 if __name__ == "__main__":
