@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(REPO, "load-tests", "runner"))
 
 import peer as go  # noqa: E402
 import wrkparse  # noqa: E402
-from service import Service, free_port, http  # noqa: E402
+from service import Service, free_port, http, joined_service_opts  # noqa: E402
 
 LUA = os.path.join(REPO, "load-tests", "wrk", "requests.lua")
 # The service's launch (load-tests/runner/service.py) plus what its jar's manifest and build give it:
@@ -49,7 +49,7 @@ def parse_args(argv):
                    help="also measure a server started by hand (any echo at URL/v1/echo; PID for its CPU time)")
     p.add_argument("--reference", default="go", help="the server the ratios are taken against")
     p.add_argument("--json", help="write every point here")
-    args = p.parse_args(argv)
+    args = p.parse_args(joined_service_opts(argv))
     args.servers = [s for s in args.servers.split(",") if s]
     args.externals = {}
     for spec in args.external:

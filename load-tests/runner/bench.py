@@ -24,7 +24,7 @@ import prom
 import report
 import scenarios as sc
 import wrkparse
-from service import Service, http
+from service import Service, http, joined_service_opts
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LUA = os.path.join(REPO, "load-tests", "wrk", "requests.lua")
@@ -64,7 +64,7 @@ def parse_args(argv):
     p.add_argument("--results", default=os.path.join(REPO, "load-tests", "results"), help="raw outputs")
     p.add_argument("--doc", default=os.path.join(REPO, "docs", "benchmarks.md"))
     p.add_argument("--plots", default=os.path.join(REPO, "docs", "plots"))
-    args = p.parse_args(argv)
+    args = p.parse_args(joined_service_opts(argv))
     args.levels = [int(x) for x in args.levels.split(",")]
     args.sweep = [int(x) for x in args.sweep.split(",") if x]
     args.peer_sizes = [int(x) for x in args.peer_sizes.split(",") if x]

@@ -16,6 +16,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def joined_service_opts(argv, flags=("--service-opt", "--service-arg")):
+    """argv with each `--service-opt -Dx=y` as `--service-opt=-Dx=y`: argparse refuses a separate
+    value that starts with "-", and the documented commands use the separate form."""
+    out = []
+    args = iter(argv)
+    for arg in args:
+        if arg in flags:
+            value = next(args, None)
+            out.append(arg if value is None else f"{arg}={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def http(method, url, body=None, headers=None, timeout=30):
     """(status, headers, body) of one request; HTTP errors are answers too, not exceptions."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import prom  # noqa: E402
-from service import RunningService, Service, http  # noqa: E402
+from service import RunningService, Service, http, joined_service_opts  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UNITS = {"": 1, "B": 1, "K": 1 << 10, "KIB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30}
@@ -208,7 +208,7 @@ def main(argv):
     p.add_argument("--json", help="write the figures here")
     p.add_argument("--service-arg", action="append", default=[], help="extra -D option for the started service")
     p.add_argument("--pid", type=int, help="with --url: the service's JVM pid, to sample its RSS")
-    args = p.parse_args(argv)
+    args = p.parse_args(joined_service_opts(argv))
 
     service = None
     url = args.url

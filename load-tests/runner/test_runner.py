@@ -321,6 +321,15 @@ class FloorTest(unittest.TestCase):
         self.assertEqual(args.externals, {"other": ("http://127.0.0.1:8090", 4242)})
         self.assertEqual(args.reference, "other")
 
+    def test_a_service_option_may_follow_its_flag_as_a_separate_argument(self):
+        floor = load_floor()
+        args = floor.parse_args(["--service-opt", "-Dquarkus.vertx.prefer-native-transport=true",
+                                 "--service-opt=-Da=1", "--rounds", "2"])
+        self.assertEqual(args.service_opt, ["-Dquarkus.vertx.prefer-native-transport=true", "-Da=1"])
+        self.assertEqual(args.rounds, 2)
+        self.assertEqual(service.joined_service_opts(["--jar", "x.jar", "--service-opt"]), ["--jar", "x.jar", "--service-opt"])
+        self.assertEqual(service.joined_service_opts(["--service-arg", "-Db=2"]), ["--service-arg=-Db=2"])
+
 
 if __name__ == "__main__":
     unittest.main()

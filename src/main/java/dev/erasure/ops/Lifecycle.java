@@ -57,7 +57,7 @@ public class Lifecycle {
         // Quarkus ignores the delay in dev mode; so does the request drain.
         boolean delayed = delayEnabled && LaunchMode.current() != LaunchMode.DEVELOPMENT;
         Duration served = delayed ? delay.filter(d -> !d.isNegative()).orElse(Duration.ZERO) : Duration.ZERO;
-        this.shutdown = ShutdownSequence.of(state, jobs, pool, served, Settings.shutdownTimeout(config.shutdown()));
+        this.shutdown = ShutdownSequence.of(state, jobs, pool, served, Producers.checked(() -> Settings.shutdownTimeout(config.shutdown())));
         metrics.bindEngine(jobs, pool, kernel.kernel().name(), jobSettings.effectiveWorkers());
         state.markStarted(kernel.kernel().name());
         LOG.debugf("HTTP limits: %s, %s", apiLimits, headLimits);

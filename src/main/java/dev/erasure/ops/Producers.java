@@ -10,10 +10,12 @@ import dev.erasure.codec.select.KernelSelector;
 import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -39,13 +41,13 @@ public class Producers {
     @Produces
     @Singleton
     JobSettings jobSettings() {
-        return Settings.jobs(config.jobs());
+        return checked(() -> Settings.jobs(config.jobs()));
     }
 
     @Produces
     @Singleton
     ApiLimits apiLimits() {
-        return Settings.api(config.api());
+        return checked(() -> Settings.api(config.api()));
     }
 
     @Produces
@@ -59,13 +61,13 @@ public class Producers {
     HeadLimits headLimits(
             @ConfigProperty(name = "quarkus.http.limits.max-initial-line-length") int codecLine,
             @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize codecHeader) {
-        return Settings.head(config.api(), codecLine, codecHeader.asLongValue());
+        return checked(() -> Settings.head(config.api(), codecLine, codecHeader.asLongValue()));
     }
 
     @Produces
     @Singleton
     StreamSettings streamSettings() {
-        return Settings.stream(config.stream());
+        return checked(() -> Settings.stream(config.stream()));
     }
 
     @Produces
@@ -76,8 +78,8 @@ public class Producers {
         try {
             choice = KernelSelector.select(mode.value());
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("erasure.codec.kernel=" + mode.value() + " cannot be used: "
-                    + e.getMessage(), e);
+            throw new ConfigurationException("erasure.codec.kernel=" + mode.value() + " cannot be used: "
+                    + e.getMessage());
         }
         LOG.infof("Reed-Solomon kernel: %s (erasure.codec.kernel=%s): %s", choice.kernel().name(),
                 mode.value(), choice.reason());
@@ -87,13 +89,14 @@ public class Producers {
     @Produces
     @Singleton
     CodeCache codecs(KernelSelector.Choice choice) {
-        return new CodeCache(choice.kernel(), Settings.codecCacheSize(config.codec()));
+        return new CodeCache(choice.kernel(), checked(() -> Settings.codecCacheSize(config.codec())));
     }
 
     @Produces
     @Singleton
     NativeMemoryPool nativeMemoryPool() {
-        return new NativeMemoryPool(Settings.bufferBudgetBytes(config.buffer()), config.buffer().trackAllocations());
+        return new NativeMemoryPool(checked(() -> Settings.bufferBudgetBytes(config.buffer())),
+                config.buffer().trackAllocations());
     }
 
     @Produces
@@ -102,7 +105,8 @@ public class Producers {
         JobService jobs = new JobService(settings, codecs, metrics);
         LOG.infof("Job executor: %d workers, queue capacity %d, deadline %d ms, native budget %d bytes, "
                 + "stripes up to %d bytes coded inline", settings.effectiveWorkers(), settings.queueCapacity(),
-                settings.deadline().toMillis(), Settings.bufferBudgetBytes(config.buffer()), settings.inlineMaxBytes());
+                settings.deadline().toMillis(), checked(() -> Settings.bufferBudgetBytes(config.buffer())),
+                settings.inlineMaxBytes());
         return jobs;
     }
 
@@ -122,6 +126,18 @@ public class Producers {
     @Singleton
     ServiceState serviceState() {
         return new ServiceState();
+    }
+
+    /**
+     * Builds settings, turning a rejected value into a {@link ConfigurationException} without a cause:
+     * Quarkus prints such a root cause as its message alone instead of a stack trace.
+     */
+    static <T> T checked(Supplier<T> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
     }
 
     void closeJobService(@Disposes JobService jobs) {

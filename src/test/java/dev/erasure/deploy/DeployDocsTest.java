@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,8 @@ class DeployDocsTest {
 
     private static final Pattern SH_BLOCK = Pattern.compile("(?s)```sh\\n(.*?)```");
     private static final Pattern SET = Pattern.compile("--set ([\\w.\\[\\]]+)=(\\S+)");
+    private static final Pattern SETTING_ROW = Pattern.compile("(?m)^\\| `(config\\.[\\w.]+)` \\| (.*?) \\| `([^`]*)`");
+    private static final Pattern ENV_NAME = Pattern.compile("`([A-Z][A-Z0-9_]+)`");
     private static final Pattern TEST_NAMES = Pattern.compile("-D(?:it\\.)?test='([^']+)'");
 
     @Test
@@ -40,6 +44,33 @@ class DeployDocsTest {
     @Test
     void deployGuideCommandsAreReal() throws IOException {
         checkCommands(Files.readString(Path.of("docs/deploy.md")), "docs/deploy.md");
+    }
+
+    /** The guide's settings table names every variable of the chart's ConfigMap, with the values.yaml default. */
+    @Test
+    void deployGuideSettingsTableMatchesTheChart() throws IOException {
+        String guide = Files.readString(Path.of("docs/deploy.md"));
+        int start = guide.indexOf("### Settings");
+        int end = guide.indexOf("\n### ", start + 1);
+        assertThat(start).as("the Settings section of docs/deploy.md").isNotNegative().isLessThan(end);
+        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(RenderedChart.CHART.resolve("values.yaml").toFile());
+        TreeSet<String> documented = new TreeSet<>();
+        Matcher row = SETTING_ROW.matcher(guide.substring(start, end));
+        while (row.find()) {
+            JsonNode node = values;
+            for (String part : row.group(1).split("\\.")) {
+                node = node.path(part);
+            }
+            assertThat(node.isMissingNode()).as("value %s in values.yaml", row.group(1)).isFalse();
+            assertThat(row.group(3)).as("default of %s", row.group(1)).isEqualTo(node.asText());
+            Matcher env = ENV_NAME.matcher(row.group(2));
+            while (env.find()) {
+                documented.add(env.group(1));
+            }
+        }
+        Map<String, String> configMap = RenderedChart.render(Map.of()).one(ConfigMap.class).getData();
+        assertThat(documented).as("variables in the settings table of docs/deploy.md")
+                .containsExactlyInAnyOrderElementsOf(configMap.keySet());
     }
 
     private static void checkCommands(String markdown, String file) throws IOException {

@@ -51,6 +51,16 @@ class StartupConfigIT {
 
         assertThat(run.exitCode()).as(run.output()).isNotZero();
         assertThat(run.output()).contains("erasure.jobs.queue-capacity must be >= 1 (got 0)");
+        assertThat(run.output()).as("the message alone, no stack trace").doesNotContain("\tat ", "Caused by");
+    }
+
+    @Test
+    void streamDepthOutOfRange_stopsTheStartWithTheMessageOnly() throws Exception {
+        Run run = start(List.of("-Derasure.stream.depth=1"), null, null);
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("erasure.stream.depth must be between 2 and 16 (got 1)")
+                .doesNotContain("\tat ", "Caused by");
     }
 
     @Test
