@@ -1,7 +1,6 @@
 package dev.erasure.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The chart maps every setting of the service and, out of the box, sets each to the service's own
  * default: read from the {@code @ConfigMapping} source {@code dev.erasure.ops.ErasureConfig} (its
  * nested groups and their {@code @WithDefault} values), so a setting added there without a chart
- * value fails here. Skipped while the ops branch is not merged.
+ * value fails here.
  */
 class ChartMatchesServiceConfigTest {
 
@@ -37,7 +36,6 @@ class ChartMatchesServiceConfigTest {
 
     @Test
     void everySettingIsMappedWithTheServiceDefault() throws IOException {
-        assumeTrue(Files.isReadable(CONFIG_MAPPING), "the ops branch (" + CONFIG_MAPPING + ") is not on this branch yet");
         Map<String, String> defaults = serviceDefaults(Files.readString(CONFIG_MAPPING));
         assertThat(defaults).as("settings found in %s", CONFIG_MAPPING).isNotEmpty();
         Map<String, String> chart = RenderedChart.render(Map.of()).one(ConfigMap.class).getData();
@@ -53,7 +51,6 @@ class ChartMatchesServiceConfigTest {
      */
     @Test
     void everySecuritySettingIsMappedWhenAccessControlIsOn() throws IOException {
-        assumeTrue(Files.isReadable(SECURITY_MAPPING), "the api branch (" + SECURITY_MAPPING + ") is not on this branch yet");
         Matcher setting = SETTING.matcher(Files.readString(SECURITY_MAPPING).replaceAll("(?s)/\\*\\*.*?\\*/", ""));
         List<String> settings = new java.util.ArrayList<>();
         while (setting.find()) {

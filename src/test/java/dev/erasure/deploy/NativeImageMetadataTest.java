@@ -83,11 +83,10 @@ class NativeImageMetadataTest {
     /**
      * Native image matches a downcall by descriptor and options, so what the ISA-L kernel builds must
      * be registered exactly. Reads the kernel's source (a scan of its FunctionDescriptor.ofVoid(...)
-     * and Linker.Option.critical(...) calls); skipped while the codec branch is not merged.
+     * and Linker.Option.critical(...) calls).
      */
     @Test
     void matchesTheDescriptorsTheIsalKernelBuilds() throws IOException {
-        assumeTrue(Files.isReadable(ISAL_LIBRARY), "the codec's " + ISAL_LIBRARY + " is not on this branch yet");
         String source = Files.readString(ISAL_LIBRARY);
         List<Shape> built = new ArrayList<>();
         Matcher descriptor = Pattern.compile("FunctionDescriptor\\.(of\\w*)\\(([^)]*)\\)").matcher(source);
