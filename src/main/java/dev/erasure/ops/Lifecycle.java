@@ -66,6 +66,7 @@ public class Lifecycle {
     void onStart(@Observes StartupEvent event) {
         Infrastructure.setDroppedExceptionHandler(
                 failure -> LOG.warn("Mutiny dropped an exception (a failure after cancellation)", failure));
+        EnvironmentCheck.warnings(System.getenv()).forEach(LOG::warn);
         LOG.infof("Erasure Service ready on kernel %s", state.kernel());
     }
 

@@ -3,6 +3,7 @@ package dev.erasure.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,32 @@ class StartupConfigIT {
     private record Run(int exitCode, String output) {
     }
 
+    /** Starts the jar with one environment variable, returns its output up to "started in", then stops it. */
+    private static String startAndStop(String envName, String envValue) throws IOException, InterruptedException {
+        assumeTrue(Files.exists(JAR), "the packaged jar " + JAR + " is missing: run mvn package first");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0", "-jar", JAR.toString())
+                .redirectErrorStream(true);
+        builder.environment().put(envName, envValue);
+        Process process = builder.start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.append(line).append('\n');
+                if (line.contains("started in")) {
+                    break;
+                }
+            }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        return output.toString();
+    }
+
     @Test
     void zeroQueueCapacity_stopsTheStartNamingKeyValueAndRule() throws Exception {
         Run run = start(List.of(), "ERASURE_JOBS_QUEUE_CAPACITY", "0");
@@ -61,6 +88,14 @@ class StartupConfigIT {
         assertThat(run.exitCode()).as(run.output()).isNotZero();
         assertThat(run.output()).contains("erasure.stream.depth must be between 2 and 16 (got 1)")
                 .doesNotContain("\tat ", "Caused by");
+    }
+
+    @Test
+    void misspelledEnvironmentVariable_isNamedAtStart() throws Exception {
+        String output = startAndStop("ERASURE_JOBS_WORKER", "2");
+
+        assertThat(output).contains("started in").contains("Environment variable ERASURE_JOBS_WORKER is set, but no "
+                + "setting of the service reads it (did you mean ERASURE_JOBS_WORKERS?); it is ignored");
     }
 
     @Test
