@@ -91,6 +91,15 @@ class StartupConfigIT {
     }
 
     @Test
+    void accessControlWithoutKeys_stopsTheStartWithTheMessageOnly() throws Exception {
+        Run run = start(List.of(), "ERASURE_SECURITY_ENABLED", "true");
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("erasure.security.enabled=true needs at least one key")
+                .doesNotContain("\tat ", "Caused by");
+    }
+
+    @Test
     void misspelledEnvironmentVariable_isNamedAtStart() throws Exception {
         String output = startAndStop("ERASURE_JOBS_WORKER", "2");
 

@@ -3,6 +3,7 @@ package dev.erasure.api.security;
 import dev.erasure.api.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -57,7 +58,12 @@ public class AccessFilter {
     private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
 
     public AccessFilter(SecurityConfig config, MeterRegistry registry) {
-        this.keys = config.enabled() ? ApiKeys.of(config.apiKeys().orElse(java.util.List.of())) : null;
+        try {
+            this.keys = config.enabled() ? ApiKeys.of(config.apiKeys().orElse(java.util.List.of())) : null;
+        } catch (IllegalArgumentException e) {
+            // Without a cause, Quarkus prints the message alone instead of a stack trace.
+            throw new ConfigurationException(e.getMessage());
+        }
         for (Reason reason : Reason.values()) {
             rejections.put(reason, Counter.builder("erasure.auth.rejections")
                     .description("Requests refused by access control (401/403), by reason")
