@@ -335,7 +335,7 @@ final class Exchange {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
         stopWatch();
-        boolean early = !bodyEnded && !request.isEnded();
+        boolean early = !bodyEnded && !request.isEnded() && mayHaveBody();
         if (early) {
             response.putHeader("Connection", "close");
             request.handler(chunk -> {
@@ -363,6 +363,18 @@ final class Exchange {
                 context.owner().setTimer(LINGER_MILLIS, id -> request.connection().close());
             }
         });
+    }
+
+    /**
+     * False for an HTTP/1.x request that declares no body (neither a Content-Length above 0 nor
+     * Transfer-Encoding): nothing is left unread, so its error answer keeps the connection open.
+     */
+    private boolean mayHaveBody() {
+        if (request.version() == HttpVersion.HTTP_2) {
+            return true;
+        }
+        String length = request.getHeader("Content-Length");
+        return request.getHeader("Transfer-Encoding") != null || (length != null && !length.trim().equals("0"));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.erasure.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.erasure.api.ShardSets.Part;
 import io.quarkus.test.junit.QuarkusTest;
@@ -165,6 +166,16 @@ class ProblemsTest extends ApiTestBase {
         assertProblem(response, 405, "method-not-allowed", "GET is not allowed on /v1/encode; use POST");
         assertProblem(given().contentType(ShardSets.mixedContentType()).body(new byte[0]).put("/v1/reconstruct?k=2&m=1"),
                 405, "method-not-allowed", "PUT is not allowed on /v1/reconstruct; use POST");
+    }
+
+    @Test
+    void anErrorForARequestWithoutBodyKeepsTheConnection_oneWithAnUnreadBodyClosesIt() {
+        // nothing left unread: no reason to make a keep-alive client reconnect
+        given().get("/v1/encode?k=2&m=1").then().statusCode(405).header("Connection", nullValue());
+        given().get("/v1/nothing").then().statusCode(404).header("Connection", nullValue());
+        given().post("/v1/encode?k=0&m=1").then().statusCode(400).header("Connection", nullValue());
+        // a body that was not read: the connection is closed after the answer
+        object().post("/v1/encode?k=0&m=1").then().statusCode(400).header("Connection", "close");
     }
 
     @Test
