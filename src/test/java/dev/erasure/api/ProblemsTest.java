@@ -209,6 +209,16 @@ class ProblemsTest extends ApiTestBase {
         assertProblem(mixed(shards(4, 8)).post("/v1/reconstruct?k=4&m=2&want=" + want), 400, "invalid-parameter", detail);
     }
 
+    @ParameterizedTest(name = "want=''{0}'' -> 400")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "\"\"|want has an empty item (got '')",
+        "1,2,|want has an empty item (got '1,2,')",
+        "1,,2|want has an empty item (got '1,,2')",
+    })
+    void aWantWithAnEmptyItemSaysSo(String want, String detail) {
+        assertProblem(mixed(shards(4, 8)).post("/v1/reconstruct?k=4&m=2&want=" + want), 400, "invalid-parameter", detail);
+    }
+
     @Test
     void malformedJsonIsExplainedInTheContractsWords() {
         Response response = given().contentType("application/json").body("{\"shards\": x}").post("/v1/parity?k=2&m=1");
