@@ -2,7 +2,10 @@ package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
+import dev.erasure.codec.CodeCache;
+import dev.erasure.codec.CodecKind;
 import dev.erasure.codec.Correction;
+import dev.erasure.codec.CorrectionUnsupportedException;
 import dev.erasure.codec.ShardLayout;
 import dev.erasure.codec.StripeShape;
 import dev.erasure.job.JobService;
@@ -42,12 +45,15 @@ public class ErasureRoutes {
     private final JobService jobs;
     private final ApiLimits limits;
     private final ProblemMapper problems;
+    private final CodeCache codes;
 
-    public ErasureRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems) {
+    public ErasureRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems,
+            CodeCache codes) {
         this.pool = pool;
         this.jobs = jobs;
         this.limits = limits;
         this.problems = problems;
+        this.codes = codes;
     }
 
     void init(@Observes Router router) {
@@ -130,6 +136,7 @@ public class ErasureRoutes {
         StripeShape shape = QueryParams.shape(exchange.query());
         long size = QueryParams.objectSize(exchange.query());
         boolean correct = QueryParams.correct(exchange.query());
+        requireCorrector(shape, correct);
         JobArena arena = exchange.arena(pool);
         ShardSetReader.read(exchange, shape, arena, limits, set -> {
             int k = shape.dataShards();
@@ -168,6 +175,7 @@ public class ErasureRoutes {
         StripeShape shape = QueryParams.shape(exchange.query());
         int[] want = QueryParams.wanted(exchange.query(), shape);
         boolean correct = QueryParams.correct(exchange.query());
+        requireCorrector(shape, correct);
         JobArena arena = exchange.arena(pool);
         ShardSetReader.read(exchange, shape, arena, limits, set -> {
             int[] wanted = want != null ? want
@@ -189,6 +197,21 @@ public class ErasureRoutes {
                         pick(shards, wanted));
             }
         });
+    }
+
+    /**
+     * correct=true for a code without a corrector is a 400 before the body is read, like any other
+     * bad parameter. Leopard has none; a matrix code's is derived once and cached with the code.
+     */
+    private void requireCorrector(StripeShape shape, boolean correct) {
+        if (!correct) {
+            return;
+        }
+        if (shape.kind() == CodecKind.LEOPARD) {
+            throw new CorrectionUnsupportedException("codec leopard cannot locate corrupted shards: it is not a code"
+                    + " the error locator applies to");
+        }
+        codes.get(shape).corrector();
     }
 
     /** k usable shards, or k + 1 when correcting (one more than decoding needs, to check with). */

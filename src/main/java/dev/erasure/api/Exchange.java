@@ -4,6 +4,8 @@ import dev.erasure.buffer.JobArena;
 import dev.erasure.buffer.NativeMemoryPool;
 import dev.erasure.job.Admission;
 import dev.erasure.job.Operation;
+import io.netty.handler.codec.http.InvalidChunkExtensionException;
+import io.netty.handler.codec.http.InvalidChunkTerminationException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
@@ -333,7 +335,7 @@ final class Exchange {
             response.putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
         }
         stopWatch();
-        boolean early = !bodyEnded && !request.isEnded();
+        boolean early = !bodyEnded && !request.isEnded() && mayHaveBody();
         if (early) {
             response.putHeader("Connection", "close");
             request.handler(chunk -> {
@@ -364,28 +366,50 @@ final class Exchange {
     }
 
     /**
+     * False for an HTTP/1.x request that declares no body (neither a Content-Length above 0 nor
+     * Transfer-Encoding): nothing is left unread, so its error answer keeps the connection open.
+     */
+    private boolean mayHaveBody() {
+        if (request.version() == HttpVersion.HTTP_2) {
+            return true;
+        }
+        String length = request.getHeader("Content-Length");
+        return request.getHeader("Transfer-Encoding") != null || (length != null && !length.trim().equals("0"));
+    }
+
+    /**
      * A failure of the request stream: a transport error, or a body the HTTP codec could not
-     * decode. A chunk size of 2^31 or more is the one decode failure answered (413) before the
-     * connection is closed; the codec closes the connection right after this callback.
+     * decode. Broken chunked framing is answered before the connection is closed (the codec closes
+     * it right after this callback): a chunk size of 2^31 or more 413, any other bad chunk size or
+     * chunk end 400.
      */
     private void requestFailed(Throwable failure) {
-        if (!responding && !gone && isChunkSizeOverflow(failure)) {
+        String framing = responding || gone ? null : brokenChunk(failure);
+        if (framing != null) {
             response.putHeader("Connection", "close");
-            fail(new ApiException(ApiException.Kind.BODY_TOO_LARGE, "a chunk of the request body declares "
-                    + "2^31 bytes or more, more than the limit of " + limits.maxBodyBytes() + " bytes"));
+            fail(framing.startsWith("chunk size overflow")
+                    ? new ApiException(ApiException.Kind.BODY_TOO_LARGE, "a chunk of the request body declares "
+                            + "2^31 bytes or more, more than the limit of " + limits.maxBodyBytes() + " bytes")
+                    : ApiException.malformed("the chunked framing of the request body is broken: " + framing));
             return;
         }
         connectionFailed();
     }
 
-    private static boolean isChunkSizeOverflow(Throwable failure) {
+    /** The codec's complaint about a chunk (lower case), or null for any other failure. */
+    private static String brokenChunk(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof NumberFormatException && t.getMessage() != null
-                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("chunk size")) {
-                return true;
+            if (t instanceof InvalidChunkTerminationException || t instanceof InvalidChunkExtensionException) {
+                return "a chunk does not end where its size says, or has a malformed extension";
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof NumberFormatException && message.contains("chunk size")) {
+                // Netty: "Chunk size overflow: ...", "Invalid character in chunk size", "Empty chunk size"
+                return message.startsWith("chunk size overflow") ? "chunk size overflow"
+                        : message.contains("empty") ? "a chunk size is empty" : "a chunk size is not a hex number";
             }
         }
-        return false;
+        return null;
     }
 
     /**

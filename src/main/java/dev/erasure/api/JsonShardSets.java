@@ -18,7 +18,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the contract's JSON shard set: {@code {"codec","k","m","shardSize","size","shards":[{"index",
@@ -56,6 +58,9 @@ final class JsonShardSets {
     /** Standard base64 alphabet; padding optional, as java.util.Base64's decoder accepts. */
     private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS
             .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
+
+    /** The members read from the set and from its shards. */
+    private static final Set<String> MEMBERS = Set.of("k", "m", "codec", "shards", "index", "crc32c", "data");
 
     private final StripeShape shape;
     private final JobArena arena;
@@ -136,9 +141,11 @@ final class JsonShardSets {
             });
         }
         boolean sawShards = false;
+        Set<String> seen = new HashSet<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
+            once(seen, name, "the JSON shard set");
             switch (name) {
                 case "k" -> agree(parser, value, "k", shape.dataShards());
                 case "m" -> agree(parser, value, "m", shape.parityShards());
@@ -190,12 +197,20 @@ final class JsonShardSets {
         Integer index = null;
         String crc = null;
         MemorySegment data = null;
+        Set<String> seen = new HashSet<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
+            once(seen, name, "shards[" + p + "]");
             switch (name) {
                 case "index" -> index = index(parser, value, p);
-                case "crc32c" -> crc = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "crc32c" -> {
+                    // a checksum of another type must not be skipped silently: the shard would go unchecked
+                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                        throw ApiException.malformed("shards[" + p + "].crc32c must be a string of 8 hex digits");
+                    }
+                    crc = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
                 case "data" -> {
                     if (value != JsonToken.VALUE_STRING) {
                         throw ApiException.malformed("shards[" + p + "].data must be a base64 string");
@@ -284,23 +299,38 @@ final class JsonShardSets {
         if (value == JsonToken.VALUE_NULL) {
             return;
         }
-        if (!value.isNumeric() || parser.getDoubleValue() != expected) {
+        if (!value.isNumeric()) {
+            throw ApiException.invalidParameter("JSON " + name + " must be a number equal to the query's " + name + "="
+                    + expected + " (got " + (value == JsonToken.VALUE_STRING ? "the string \"" + parser.getText() + "\""
+                    : parser.getText()) + ")");
+        }
+        if (parser.getDoubleValue() != expected) {
             throw ApiException.invalidParameter("JSON " + name + "=" + parser.getText() + " differs from the query's "
                     + name + "=" + expected);
         }
     }
 
+    /**
+     * A member the service reads, given twice, is refused: which of its values was meant is
+     * unknowable. Other members are skipped and not remembered (no heap grows with the body).
+     */
+    private static void once(Set<String> seen, String name, String where) {
+        if (MEMBERS.contains(name) && !seen.add(name)) {
+            throw ApiException.malformed(where + " has the member \"" + name + "\" twice");
+        }
+    }
+
     private int index(JsonParser parser, JsonToken value, int p) throws IOException {
         double number = value.isNumeric() ? parser.getDoubleValue() : Double.NaN;
-        if (number != (int) number) {
+        if (number != Math.rint(number)) {
             throw ApiException.malformed("shards[" + p + "].index must be an integer");
         }
-        int index = (int) number;
-        if (index < 0 || index >= shape.totalShards()) {
-            throw ApiException.invalidShardSet("shard index " + index + " is out of range 0.."
+        // judged as written, never narrowed: 4294967296 is out of range, not shard 0
+        if (number < 0 || number >= shape.totalShards()) {
+            throw ApiException.invalidShardSet("shard index " + parser.getText() + " is out of range 0.."
                     + (shape.totalShards() - 1) + " (k + m = " + shape.totalShards() + ")");
         }
-        return index;
+        return (int) number;
     }
 
     private ApiException unequal(int p, long size, String qualifier) {

@@ -46,9 +46,36 @@ public final class MediaTypes {
         throw ApiException.malformed("Content-Type " + contentType + " has no boundary parameter");
     }
 
-    /** True when the client asked for JSON shard sets ({@code Accept: application/json}). */
+    /**
+     * True when the client asked for JSON shard sets: {@code Accept} names {@code application/json}
+     * with a weight above 0 ({@code q=0} is RFC 9110's "not acceptable").
+     */
     public static boolean wantsJson(String accept) {
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains(JSON);
+        if (accept == null || !accept.toLowerCase(Locale.ROOT).contains(JSON)) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            String[] params = range.split(";");
+            if (params[0].trim().equalsIgnoreCase(JSON) && weight(params) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The q parameter of a media range; 1 when absent or not a number. */
+    private static double weight(String[] params) {
+        for (int i = 1; i < params.length; i++) {
+            String param = params[i].trim();
+            if (param.length() > 2 && param.substring(0, 2).equalsIgnoreCase("q=")) {
+                try {
+                    return Double.parseDouble(param.substring(2).trim());
+                } catch (NumberFormatException e) {
+                    return 1;
+                }
+            }
+        }
+        return 1;
     }
 
     public static ApiException unsupported(String contentType, String accepted) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A streaming parser of a multipart body (RFC 2046) fed chunk by chunk as it arrives. Part bodies
@@ -33,6 +34,9 @@ public final class MultipartParser {
 
     private enum State { PREAMBLE, AFTER_BOUNDARY, AFTER_DASH, AFTER_CR, HEADERS, BODY, EPILOGUE }
 
+    /** Part headers the service reads (lower case); each may appear once per part. */
+    private static final Set<String> SINGLE_HEADERS = Set.of("shard-index", "shard-crc32c", "content-disposition",
+            "stripe-index");
     private static final int NEED_MORE = -1;
     private static final int CONTINUE = -2;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -231,7 +235,12 @@ public final class MultipartParser {
             if (colon <= 0) {
                 throw ApiException.malformed("part " + parts + " has a malformed header line '" + line + "'");
             }
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            if (headers.put(name, line.substring(colon + 1).trim()) != null && SINGLE_HEADERS.contains(name)) {
+                // two indexes or checksums for one part: which was meant is unknowable
+                throw ApiException.malformed("part " + parts + " has the header " + line.substring(0, colon).trim()
+                        + " twice");
+            }
         }
         return headers;
     }

@@ -106,7 +106,7 @@ public class ProblemMapper {
             case JobRejectedException e -> Problem.of(rejectionSlug(e.reason()), "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(e.retryAfterSeconds());
             case MemoryBudgetExceededException e -> Problem.of("overloaded", "Service unavailable", 503,
-                    e.getMessage()).withRetryAfter(retryAfterSeconds);
+                    budgetDetail(e)).withRetryAfter(retryAfterSeconds);
             case HeapExhaustedException e -> Problem.of("overloaded", "Service unavailable", 503,
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
             case JobDeadlineExceededException e -> Problem.of("deadline-exceeded", "Service unavailable", 503,
@@ -115,6 +115,15 @@ public class ProblemMapper {
                     e.getMessage()).withRetryAfter(retryAfterSeconds);
             default -> internal(failure);
         };
+    }
+
+    /** A request that needs more than the whole budget is told that waiting will not help. */
+    private static String budgetDetail(MemoryBudgetExceededException e) {
+        if (e.requested() <= e.budget()) {
+            return e.getMessage();
+        }
+        return e.getMessage() + "; this request needs more than the whole budget (erasure.buffer.budget), so a retry"
+                + " cannot succeed: send a smaller object or fewer parity shards, or stream it (/v1/stripes/*)";
     }
 
     private Problem clientOrStopping(ApiException e) {

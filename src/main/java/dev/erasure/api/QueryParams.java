@@ -128,6 +128,10 @@ public final class QueryParams {
         int[] wanted = new int[items.length];
         boolean[] seen = new boolean[total];
         for (int i = 0; i < items.length; i++) {
+            if (items[i].isBlank()) {
+                throw ApiException.invalidParameter("want has an empty item (got '" + value
+                        + "'); list shard indexes separated by single commas");
+            }
             long index = parseLong("want", items[i].trim());
             if (index < 0 || index >= total) {
                 throw ApiException.invalidParameter("want index " + index + " is out of range 0.." + (total - 1)

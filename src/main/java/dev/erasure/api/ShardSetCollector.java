@@ -134,9 +134,10 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
         if (value == null) {
             return null;
         }
-        int parsed;
+        long parsed;
         try {
-            parsed = Integer.parseInt(value.trim());
+            // a long: 4294967296 is out of range, not "not an integer"
+            parsed = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             throw ApiException.invalidShardSet(where + " must be an integer (got '" + value + "')");
         }
@@ -144,7 +145,7 @@ final class ShardSetCollector implements MultipartParser.PartHandler {
             throw ApiException.invalidShardSet("shard index " + parsed + " is out of range 0.."
                     + (shape.totalShards() - 1) + " (k + m = " + shape.totalShards() + ")");
         }
-        return parsed;
+        return (int) parsed;
     }
 
     private ApiException unequal(long size, String qualifier) {

@@ -1,6 +1,7 @@
 package dev.erasure.api;
 
 import dev.erasure.buffer.JobArena;
+import dev.erasure.codec.ShardSizeMismatchException;
 import dev.erasure.codec.StripeShape;
 import java.util.function.Consumer;
 
@@ -22,7 +23,11 @@ final class ShardSetReader {
      * streams the body and hands the complete set to {@code onSet} on the event loop. What
      * {@code onSet} throws becomes the problem answer.
      */
-    static void read(Exchange exchange, StripeShape shape, JobArena arena, ApiLimits limits, Consumer<ShardSet> onSet) {
+    static void read(Exchange exchange, StripeShape shape, JobArena arena, ApiLimits limits, Consumer<ShardSet> checked) {
+        Consumer<ShardSet> onSet = set -> {
+            requireShardSizeMultiple(set);
+            checked.accept(set);
+        };
         String contentType = exchange.request().getHeader("Content-Type");
         String type = MediaTypes.baseType(contentType);
         long declared = exchange.declaredLength();
@@ -39,6 +44,18 @@ final class ShardSetReader {
             exchange.readBody(json::accept, () -> onSet.accept(json.finish()));
         } else {
             throw MediaTypes.unsupported(contentType, ACCEPTED);
+        }
+    }
+
+    /**
+     * The code's shard-size rule (leopard: a multiple of 64 bytes), checked for every set: the
+     * codec checks it only when a job runs, and a decode with all data shards runs none.
+     */
+    private static void requireShardSizeMultiple(ShardSet set) {
+        int multiple = set.shape().kind().shardSizeMultiple();
+        if (set.shardSize() % multiple != 0) {
+            throw ShardSizeMismatchException.notMultiple(set.received()[0], set.shardSize(),
+                    set.shape().kind().wireName(), multiple);
         }
     }
 }

@@ -90,6 +90,36 @@ class CorrectionTest extends ApiTestBase {
     }
 
     @Test
+    void correctForACodeWithoutCorrector_isRefusedBeforeTheBodyIsRead() {
+        // the body is no shard set at all: only a check of the parameters can answer 400 correction-unsupported
+        for (String path : List.of("/v1/decode", "/v1/reconstruct")) {
+            for (String codec : List.of("isal-rs", "leopard")) {
+                given().contentType("application/json").body("not a shard set").queryParam("k", K)
+                        .queryParam("m", M).queryParam("codec", codec).queryParam("size", 100)
+                        .queryParam("correct", "true").post(path)
+                        .then().statusCode(400)
+                        .contentType("application/problem+json")
+                        .body("type", equalTo("/problems/correction-unsupported"))
+                        .body("detail", containsString("codec " + codec));
+            }
+        }
+    }
+
+    @Test
+    void decode_isalRsWithTwoParityShards_isAGrsCodeAndCorrected() {
+        // 2^(p*c) for p = 0, 1 is a GRS parity block (points 2^c); from m = 3 on (k >= 3) it is not
+        byte[] object = ShardSets.randomBytes(random, SIZE);
+        List<Part> sent = new ArrayList<>(EncodeDecodeTest.encode(object, K, 2, "isal-rs"));
+        sent.set(1, damaged(sent.get(1), 3, 200));
+        Response response = given().contentType(ShardSets.mixedContentType())
+                .body(ShardSets.multipartMixed(sent, false)).queryParam("k", K).queryParam("m", 2)
+                .queryParam("codec", "isal-rs").queryParam("size", SIZE).queryParam("correct", "true")
+                .post("/v1/decode");
+        response.then().statusCode(200).header("Corrected-Shards", "1");
+        assertThat(response.asByteArray()).isEqualTo(object);
+    }
+
+    @Test
     void decode_cleanStripeWithCorrect_hasAnEmptyCorrectedShardsHeader() {
         Stripe stripe = stripe("rs-cauchy");
         Response response = post("/v1/decode", stripe.parts(), "rs-cauchy", Map.of("size", SIZE, "correct", "true"));

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -206,5 +207,22 @@ class LeopardHttpTest extends ApiTestBase {
                 .when().post("/v1/parity")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("multiple of 64"));
+    }
+
+    @Test
+    void shardSizeNotAMultipleOf64_is400EvenWhenNoJobWouldRun() {
+        // all data shards (decode) or every wanted shard (reconstruct) present: nothing is coded
+        List<Part> parts = List.of(new Part(0, null, new byte[100]), new Part(1, null, new byte[100]),
+                new Part(2, null, new byte[100]));
+        for (Map.Entry<String, String> request : Map.of("/v1/decode", "size", "/v1/reconstruct", "want").entrySet()) {
+            given().contentType(ShardSets.mixedContentType()).body(ShardSets.multipartMixed(parts, false))
+                    .queryParam("k", 2).queryParam("m", 1).queryParam("codec", "leopard")
+                    .queryParam(request.getValue(), "1")
+                    .when().post(request.getKey())
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-shard-set"))
+                    .body("detail", containsString("shard 0 has 100 bytes; codec leopard needs a shard size that is a"
+                            + " multiple of 64 bytes"));
+        }
     }
 }

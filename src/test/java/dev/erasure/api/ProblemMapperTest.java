@@ -26,7 +26,13 @@ class ProblemMapperTest {
         Problem budget = mapper.map(new MemoryBudgetExceededException(100, 900, 1000));
         assertThat(budget.status()).isEqualTo(503);
         assertThat(budget.retryAfterSeconds()).isEqualTo(3);
-        assertThat(budget.detail()).contains("requested 100 bytes with 900 of 1000 bytes in use");
+        assertThat(budget.detail()).contains("requested 100 bytes with 900 of 1000 bytes in use")
+                .doesNotContain("retry");
+        // more than the whole budget: no wait helps, and the detail says so
+        Problem never = mapper.map(new MemoryBudgetExceededException(1001, 0, 1000));
+        assertThat(never.status()).isEqualTo(503);
+        assertThat(never.detail()).contains("requested 1001 bytes", "more than the whole budget",
+                "a retry cannot succeed");
         Problem stopping = mapper.map(new ApiException(ApiException.Kind.SHUTTING_DOWN, "the service is shutting down"));
         assertThat(stopping).isEqualTo(new Problem("/problems/shutting-down", "Service unavailable", 503,
                 "the service is shutting down", 3));

@@ -3,6 +3,7 @@ package dev.erasure.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.erasure.api.ShardSets.Part;
 import io.quarkus.test.junit.QuarkusTest;
@@ -168,6 +169,16 @@ class ProblemsTest extends ApiTestBase {
     }
 
     @Test
+    void anErrorForARequestWithoutBodyKeepsTheConnection_oneWithAnUnreadBodyClosesIt() {
+        // nothing left unread: no reason to make a keep-alive client reconnect
+        given().get("/v1/encode?k=2&m=1").then().statusCode(405).header("Connection", nullValue());
+        given().get("/v1/nothing").then().statusCode(404).header("Connection", nullValue());
+        given().post("/v1/encode?k=0&m=1").then().statusCode(400).header("Connection", nullValue());
+        // a body that was not read: the connection is closed after the answer
+        object().post("/v1/encode?k=0&m=1").then().statusCode(400).header("Connection", "close");
+    }
+
+    @Test
     void unknownV1PathIs404ProblemJson() {
         assertProblem(object().post("/v1/encoder?k=2&m=1"), 404, "not-found",
                 "there is no endpoint /v1/encoder; the endpoints are /v1/codecs, /v1/decode, /v1/echo, /v1/encode, /v1/parity,"
@@ -195,6 +206,16 @@ class ProblemsTest extends ApiTestBase {
         "99999999999999999999|want must be an integer (got '99999999999999999999')",
     })
     void aWantBeyondIntIsRefusedNotWrapped(String want, String detail) {
+        assertProblem(mixed(shards(4, 8)).post("/v1/reconstruct?k=4&m=2&want=" + want), 400, "invalid-parameter", detail);
+    }
+
+    @ParameterizedTest(name = "want=''{0}'' -> 400")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "\"\"|want has an empty item (got '')",
+        "1,2,|want has an empty item (got '1,2,')",
+        "1,,2|want has an empty item (got '1,,2')",
+    })
+    void aWantWithAnEmptyItemSaysSo(String want, String detail) {
         assertProblem(mixed(shards(4, 8)).post("/v1/reconstruct?k=4&m=2&want=" + want), 400, "invalid-parameter", detail);
     }
 

@@ -177,6 +177,24 @@ class SlowUploadTest {
     }
 
     @Test
+    void brokenChunkFraming_gets400NotA413() throws Exception {
+        // not hex, negative, and a chunk longer than its size: client mistakes, none "too large"
+        for (String chunk : List.of("zz\r\nabc\r\n", "-1\r\nabc\r\n", "3\r\nabcXX")) {
+            try (Socket socket = connect()) {
+                send(socket, "POST /v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk);
+                Answer answer = Answer.read(socket);
+                assertThat(answer.status).as("chunk %s", chunk).isEqualTo(400);
+                assertThat(answer.headers).containsEntry("content-type", "application/problem+json")
+                        .containsEntry("connection", "close");
+                JsonObject problem = new JsonObject(answer.body);
+                assertThat(problem.getString("type")).isEqualTo("/problems/malformed-body");
+                assertThat(problem.getString("detail")).startsWith("the chunked framing of the request body is broken");
+            }
+        }
+        Memory.awaitIdle(pool);
+    }
+
+    @Test
     void memoryBudget503_isCountedAsARejectedJob() throws Exception {
         double rejections = count("erasure.rejections", "op", "encode", "reason", "memory_budget");
         double rejectedJobs = count("erasure.jobs", "op", "encode", "outcome", "rejected");

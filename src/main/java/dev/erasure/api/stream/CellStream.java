@@ -84,7 +84,8 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
         String contentType = routing.request().getHeader("Content-Type");
         String type = MediaTypes.baseType(contentType);
         if (!MediaTypes.MULTIPART_MIXED.equals(type) && !MediaTypes.MULTIPART_FORM_DATA.equals(type)) {
-            throw MediaTypes.unsupported(contentType, MediaTypes.MULTIPART_MIXED + " (the cells, one part each)");
+            throw MediaTypes.unsupported(contentType, MediaTypes.MULTIPART_MIXED + " or " + MediaTypes.MULTIPART_FORM_DATA
+                    + " (the cells, one part each)");
         }
         return MediaTypes.boundary(contentType);
     }

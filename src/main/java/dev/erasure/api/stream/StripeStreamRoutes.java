@@ -91,6 +91,15 @@ public class StripeStreamRoutes {
         return StreamParams.parse(routing.request().params(), settings, pool.budgetBytes());
     }
 
+    /** correct=true would be ignored here, so a client asking for it is told instead of served uncorrected. */
+    private static void refuseCorrect(RoutingContext routing, String endpoint) {
+        if (QueryParams.correct(routing.request().params())) {
+            throw ApiException.invalidParameter("correct=true is not supported by /v1/stripes/" + endpoint
+                    + " (cells are only checked by their Shard-CRC32C); send each stripe to /v1/" + endpoint
+                    + " to correct it");
+        }
+    }
+
     private StripeStream encode(RoutingContext routing) {
         StreamParams params = params(routing);
         EncodeStream.validate(routing, settings.maxObjectBytes());
@@ -100,6 +109,7 @@ public class StripeStreamRoutes {
     private StripeStream decode(RoutingContext routing) {
         StreamParams params = params(routing);
         long size = QueryParams.objectSize(routing.request().params());
+        refuseCorrect(routing, "decode");
         if (size > settings.maxObjectBytes()) {
             throw ApiException.invalidParameter("size must be <= " + settings.maxObjectBytes()
                     + " (erasure.stream.max-object-size; got " + size + ")");
@@ -111,6 +121,7 @@ public class StripeStreamRoutes {
     private StripeStream reconstruct(RoutingContext routing) {
         StreamParams params = params(routing);
         int[] wanted = QueryParams.wanted(routing.request().params(), params.shape());
+        refuseCorrect(routing, "reconstruct");
         if (wanted == null) {
             throw ApiException.invalidParameter("query parameter want is required (the shard indexes to rebuild, "
                     + "comma-separated, each in 0.." + (params.shape().totalShards() - 1) + ")");

@@ -717,7 +717,14 @@ class StripeStreamTest {
         assertRefused("/v1/stripes/decode?k=4&m=2", "multipart/mixed; boundary=x", "Content-Length: 10", 400, "size");
         assertRefused("/v1/stripes/reconstruct?k=4&m=2", "multipart/mixed; boundary=x", "Content-Length: 10", 400, "want");
         assertRefused("/v1/stripes/decode?k=4&m=2&size=5", "application/octet-stream", "Content-Length: 10", 415,
-                "multipart");
+                "use multipart/mixed or multipart/form-data");
+        // correction is not done per stripe: asking for it is refused, not ignored
+        assertRefused("/v1/stripes/decode?k=4&m=2&size=5&correct=true", "multipart/mixed; boundary=x",
+                "Content-Length: 10", 400, "correct=true is not supported by /v1/stripes/decode");
+        assertRefused("/v1/stripes/reconstruct?k=4&m=2&want=1&correct=true", "multipart/mixed; boundary=x",
+                "Content-Length: 10", 400, "correct=true is not supported by /v1/stripes/reconstruct");
+        assertRefused("/v1/stripes/decode?k=4&m=2&size=5&correct=maybe", "multipart/mixed; boundary=x",
+                "Content-Length: 10", 400, "correct must be true or false");
     }
 
     /** Sends a request head (and a body of 10 bytes, or an empty chunked body) and checks the problem answer. */
