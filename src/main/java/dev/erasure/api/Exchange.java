@@ -175,24 +175,12 @@ final class Exchange {
      * @throws ApiException 413 when it exceeds the body limit (the connection is closed after the answer)
      */
     long declaredLength() {
-        long declared = contentLength();
+        long declared = Headers.contentLength(request);
         if (declared > limits.maxBodyBytes()) {
             response.putHeader("Connection", "close");
             throw tooLarge(declared);
         }
         return declared;
-    }
-
-    private long contentLength() {
-        String value = request.getHeader("Content-Length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.malformed("Content-Length must be a number (got '" + value + "')");
-        }
     }
 
     /** Runs a step of the pipeline; any exception becomes the problem answer. */

@@ -2,6 +2,7 @@ package dev.erasure.api.stream;
 
 import dev.erasure.api.ApiException;
 import dev.erasure.api.Checksums;
+import dev.erasure.api.Headers;
 import dev.erasure.api.MediaTypes;
 import dev.erasure.api.Problem;
 import dev.erasure.api.ProblemMapper;
@@ -55,24 +56,12 @@ final class EncodeStream extends StripeStream {
         if (type != null && !type.equals(MediaTypes.OCTET_STREAM)) {
             throw MediaTypes.unsupported(contentType, MediaTypes.OCTET_STREAM + " (the object's bytes)");
         }
-        long length = contentLength(routing);
+        long length = Headers.contentLength(routing.request());
         if (length == 0) {
             throw ApiException.malformed("the object must have at least 1 byte (Content-Length is 0)");
         }
         if (length > maxObject) {
             throw tooLarge(length, maxObject);
-        }
-    }
-
-    static long contentLength(RoutingContext routing) {
-        String value = routing.request().getHeader("Content-Length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.malformed("Content-Length must be a number (got '" + value + "')");
         }
     }
 
