@@ -100,6 +100,15 @@ class StartupConfigIT {
     }
 
     @Test
+    void streamLimitAboveTheTransportLimit_stopsTheStartWithTheMessageOnly() throws Exception {
+        Run run = start(List.of("-Derasure.stream.max-object-size=2P"), null, null);
+
+        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output()).contains("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size")
+                .doesNotContain("\tat ", "Caused by");
+    }
+
+    @Test
     void misspelledEnvironmentVariable_isNamedAtStart() throws Exception {
         String output = startAndStop("ERASURE_JOBS_WORKER", "2");
 

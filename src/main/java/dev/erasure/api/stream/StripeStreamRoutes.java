@@ -12,6 +12,7 @@ import dev.erasure.job.JobService;
 import dev.erasure.job.JobSettings;
 import dev.erasure.job.Operation;
 import java.time.Duration;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -39,7 +40,7 @@ public class StripeStreamRoutes {
     private final Duration deadline;
 
     /**
-     * @throws IllegalArgumentException at start if {@code erasure.stream.max-object-size} exceeds
+     * @throws ConfigurationException at start if {@code erasure.stream.max-object-size} exceeds
      *     Quarkus's own {@code quarkus.http.limits.max-body-size} (that one would answer first, without a problem)
      */
     public StripeStreamRoutes(NativeMemoryPool pool, JobService jobs, ApiLimits limits, ProblemMapper problems,
@@ -52,7 +53,8 @@ public class StripeStreamRoutes {
         this.settings = settings;
         this.deadline = jobSettings.deadline();
         if (transportLimit.isPresent() && transportLimit.get().asLongValue() < settings.maxObjectBytes()) {
-            throw new IllegalArgumentException("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size ("
+            // Without a cause, Quarkus prints the message alone instead of a stack trace.
+            throw new ConfigurationException("erasure.stream.max-object-size must be <= quarkus.http.limits.max-body-size ("
                     + transportLimit.get().asLongValue() + " bytes; got " + settings.maxObjectBytes() + " bytes)");
         }
     }
