@@ -85,7 +85,11 @@ public class ProblemMapper {
      * {@code erasure.requests.refused}. Thread-safe.
      */
     public Problem map(Throwable failure) {
-        Problem problem = problemOf(failure);
+        return count(problemOf(failure));
+    }
+
+    /** Counts a problem answered without a failure behind it (the request-head filter's) and returns it. */
+    Problem count(Problem problem) {
         String reason = problem.type().substring(problem.type().lastIndexOf('/') + 1);
         refused.computeIfAbsent(problem.status() + " " + reason, key -> Counter.builder("erasure.requests.refused")
                 .description("Requests answered with a problem (4xx, 503, 500), by status and problem type")

@@ -16,7 +16,8 @@ import java.util.Map;
  * in front of every route and filter. The HTTP codec would answer both with an empty body; its
  * limits are set far above {@link HeadLimits} so that this filter sees such requests first and
  * only absurd heads (beyond the codec's limits) still get the codec's bare answer. A refused
- * request's body is not read: the connection is closed after the answer.
+ * request's body is not read: the connection is closed after the answer. Refusals are counted in
+ * {@code erasure.requests.refused} like every other problem.
  */
 @ApplicationScoped
 public class RequestHeadFilter {
@@ -28,9 +29,11 @@ public class RequestHeadFilter {
     private static final int LINE_OVERHEAD = 10;
 
     private final HeadLimits limits;
+    private final ProblemMapper problems;
 
-    public RequestHeadFilter(HeadLimits limits) {
+    public RequestHeadFilter(HeadLimits limits, ProblemMapper problems) {
         this.limits = limits;
+        this.problems = problems;
     }
 
     void register(@Observes Filters filters) {
@@ -43,6 +46,7 @@ public class RequestHeadFilter {
             routing.next();
             return;
         }
+        problems.count(problem);
         HttpServerRequest request = routing.request();
         HttpServerResponse response = routing.response();
         response.setStatusCode(problem.status()).putHeader("Content-Type", MediaTypes.PROBLEM_JSON);

@@ -3,6 +3,8 @@ package dev.erasure.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.erasure.buffer.NativeMemoryPool;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,6 +33,16 @@ class TransportLimitsTest {
     @Inject
     NativeMemoryPool pool;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** erasure.requests.refused{status, reason}: 0 before the first such answer. */
+    private double refused(int status, String reason) {
+        Counter counter = registry.find("erasure.requests.refused").tags("status", Integer.toString(status), "reason", reason)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @AfterEach
     void memoryBackToIdle() throws InterruptedException {
         Memory.awaitIdle(pool);
@@ -38,12 +50,14 @@ class TransportLimitsTest {
 
     @Test
     void overlongQuery_is414Problem_beforeAnyRoute() throws IOException {
+        double before = refused(414, "request-line-too-long");
         String response = exchange("POST /v1/encode?k=2&m=1&pad=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: t\r\n"
                 + "Content-Length: 3\r\n\r\n");
         assertThat(statusLine(response)).contains(" 414 ");
         assertThat(response).contains("application/problem+json", "/problems/request-line-too-long",
                 "the request line has 5037 bytes, more than the limit of 4096 bytes (erasure.api.max-request-line)",
                 "Connection: close");
+        assertThat(refused(414, "request-line-too-long")).as("counted").isEqualTo(before + 1);
     }
 
     @Test
@@ -58,11 +72,13 @@ class TransportLimitsTest {
 
     @Test
     void overlongHeaders_are431Problem_beforeAnyRoute() throws IOException {
+        double before = refused(431, "headers-too-large");
         String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\nX-Pad: " + "y".repeat(21_000)
                 + "\r\nContent-Length: 0\r\n\r\n");
         assertThat(statusLine(response)).contains(" 431 ");
         assertThat(response).contains("application/problem+json", "/problems/headers-too-large",
                 "more than the limit of 20480 bytes (erasure.api.max-header-size)");
+        assertThat(refused(431, "headers-too-large")).as("counted").isEqualTo(before + 1);
     }
 
     /** Beyond the codec's own limits (64 KiB) the HTTP codec answers first, with an empty body. */
