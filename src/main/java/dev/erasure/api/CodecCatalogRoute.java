@@ -3,6 +3,8 @@ package dev.erasure.api;
 import dev.erasure.codec.CodecDescription;
 import dev.erasure.codec.CodecKind;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,9 +25,15 @@ public class CodecCatalogRoute {
     private final byte[] body = catalog().encode().getBytes(StandardCharsets.UTF_8);
 
     void init(@Observes Router router) {
-        router.get("/v1/codecs").handler(routing -> routing.response()
-                .putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(body)));
+        // HEAD as well, as a GET resource should (RFC 9110): the same headers, Content-Length included, no body.
+        router.route("/v1/codecs").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(routing -> {
+            HttpServerResponse response = routing.response().putHeader("Content-Type", "application/json");
+            if (routing.request().method() == HttpMethod.HEAD) {
+                response.putHeader("Content-Length", Integer.toString(body.length)).end();
+            } else {
+                response.end(Buffer.buffer(body));
+            }
+        });
     }
 
     /** The response document: the default codec and one entry per {@link CodecKind}, in declaration order. */

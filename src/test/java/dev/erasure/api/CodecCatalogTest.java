@@ -84,9 +84,16 @@ class CodecCatalogTest extends ApiTestBase {
     }
 
     @Test
-    void anotherMethodThanGet_is405NamingGet() {
+    void anotherMethodThanGetOrHead_is405NamingBoth() {
         given().post("/v1/codecs").then().statusCode(405).contentType("application/problem+json")
-                .header("Allow", "GET");
+                .header("Allow", "GET, HEAD");
+    }
+
+    @Test
+    void head_answersTheHeadersOfGetWithoutTheBody() {
+        String length = given().get("/v1/codecs").then().statusCode(200).extract().header("Content-Length");
+        given().head("/v1/codecs").then().statusCode(200).contentType("application/json")
+                .header("Content-Length", length).body(equalTo(""));
     }
 
     @Test
