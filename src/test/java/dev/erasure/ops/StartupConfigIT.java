@@ -22,9 +22,8 @@ class StartupConfigIT {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
-    /** Starts the jar with extra arguments and environment; returns its exit code and output. */
-    private static Run start(List<String> properties, String envName, String envValue)
-            throws IOException, InterruptedException {
+    /** A process of the packaged jar with extra -D arguments and, if named, one environment variable. */
+    private static ProcessBuilder jar(List<String> properties, String envName, String envValue) {
         assumeTrue(Files.exists(JAR), "the packaged jar " + JAR + " is missing: run mvn package first");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
@@ -35,7 +34,13 @@ class StartupConfigIT {
         if (envName != null) {
             builder.environment().put(envName, envValue);
         }
-        Process process = builder.start();
+        return builder;
+    }
+
+    /** Starts the jar and waits for it to stop by itself; returns its exit code and output. */
+    private static Run start(List<String> properties, String envName, String envValue)
+            throws IOException, InterruptedException {
+        Process process = jar(properties, envName, envValue).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -48,13 +53,7 @@ class StartupConfigIT {
 
     /** Starts the jar with one environment variable, returns its output up to "started in", then stops it. */
     private static String startAndStop(String envName, String envValue) throws IOException, InterruptedException {
-        assumeTrue(Files.exists(JAR), "the packaged jar " + JAR + " is missing: run mvn package first");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "--add-modules=jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0", "-jar", JAR.toString())
-                .redirectErrorStream(true);
-        builder.environment().put(envName, envValue);
-        Process process = builder.start();
+        Process process = jar(List.of(), envName, envValue).start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {

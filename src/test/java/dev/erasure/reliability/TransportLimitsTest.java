@@ -94,8 +94,7 @@ class TransportLimitsTest {
 
     @Test
     void hugeDeclaredLength_is413Problem_withoutReadingTheBody() throws IOException {
-        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
-                + "Content-Type: application/octet-stream\r\nContent-Length: 10000000000\r\n\r\n");
+        String response = declaring("10000000000");
         assertThat(statusLine(response)).contains(" 413 ");
         assertThat(response).contains("application/problem+json", "/problems/body-too-large",
                 "request body has 10000000000 bytes, more than the limit of 67108864 bytes");
@@ -104,8 +103,7 @@ class TransportLimitsTest {
     /** A terabyte declared: still below Quarkus' own limit, so the route answers with its problem. */
     @Test
     void terabyteDeclaredLength_is413_problemFromTheRoute() throws IOException {
-        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
-                + "Content-Type: application/octet-stream\r\nContent-Length: 1000000000000\r\n\r\n");
+        String response = declaring("1000000000000");
         assertThat(statusLine(response)).contains(" 413 ");
         assertThat(response).contains("application/problem+json", "/problems/body-too-large").doesNotContain("Exception");
     }
@@ -113,18 +111,22 @@ class TransportLimitsTest {
     /** Beyond quarkus.http.limits.max-body-size (1P) Quarkus itself answers, with an empty 413. */
     @Test
     void absurdDeclaredLength_is413_fromQuarkusItself() throws IOException {
-        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
-                + "Content-Type: application/octet-stream\r\nContent-Length: 2000000000000000\r\n\r\n");
+        String response = declaring("2000000000000000");
         assertThat(statusLine(response)).contains(" 413 ");
         assertThat(response).doesNotContain("Exception", "problem+json");
     }
 
     @Test
     void unparsableDeclaredLength_isRefusedWithoutAStack() throws IOException {
-        String response = exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\n"
-                + "Content-Type: application/octet-stream\r\nContent-Length: -5\r\n\r\n");
+        String response = declaring("-5");
         assertThat(statusLine(response)).contains(" 400 ");
         assertThat(response).doesNotContain("Exception", "\tat ");
+    }
+
+    /** Sends the head of an encode that declares {@code contentLength} bytes, and no body. */
+    private String declaring(String contentLength) throws IOException {
+        return exchange("POST /v1/encode?k=2&m=1 HTTP/1.1\r\nHost: t\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: " + contentLength + "\r\n\r\n");
     }
 
     /** Sends {@code request} verbatim and reads the answer until the server closes or 64 KiB arrived. */
