@@ -31,7 +31,8 @@ import java.util.stream.IntStream;
 /**
  * {@code POST /v1/stripes/decode} and {@code /v1/stripes/reconstruct}: the body is cells as
  * {@code multipart/mixed} parts in stripe order, at least k per stripe, each with {@code Stripe-Index},
- * {@code Shard-Index} and optionally {@code Shard-CRC32C}. Part bodies are copied straight into the
+ * {@code Shard-Index} and optionally {@code Shard-CRC32C}, and optionally a last {@code application/json}
+ * part (the summary of an encode answer), which is skipped. Part bodies are copied straight into the
  * stripe's cells; a stripe is complete when the next stripe's first part (or the end) arrives. Its
  * worker checks the declared CRCs (a mismatch makes the cell an erasure), rebuilds what is missing
  * and, for reconstruct, checksums the wanted cells.
@@ -59,6 +60,11 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
     private long stripes;
     private int partShard = -1;
     private long partOffset;
+    /** Bytes of the summary part read so far, or -1 before it (see {@link #partStarted}). */
+    private long summaryBytes = -1;
+
+    /** The largest summary part accepted: the encode summary of 65536 shards is about 720 KiB. */
+    static final long SUMMARY_MAX = 1 << 20;
 
     /**
      * @param objectSize decode: the object's size; reconstruct: -1
@@ -139,6 +145,19 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
 
     @Override
     public void partStarted(int partNumber, Map<String, String> headers) {
+        if (summaryBytes >= 0) {
+            throw ApiException.invalidShardSet("part " + partNumber + " follows the summary part (application/json "
+                    + "without Stripe-Index), which can only be the last");
+        }
+        if (!headers.containsKey("stripe-index") && MediaTypes.JSON.equals(MediaTypes.baseType(headers.get("content-type")))) {
+            // The summary that ends the answer of /v1/stripes/encode and /reconstruct: skipped, so
+            // that answer can be sent back as it is. The last stripe is complete.
+            if (filling != null) {
+                completeFilling();
+            }
+            summaryBytes = 0;
+            return;
+        }
         long stripe = requiredNumber(headers, "stripe-index", "Stripe-Index", partNumber);
         long shard = requiredNumber(headers, "shard-index", "Shard-Index", partNumber);
         if (shard >= shape.totalShards()) {
@@ -181,6 +200,13 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
     @Override
     public void partData(ByteBuffer bytes) {
         int n = bytes.remaining();
+        if (summaryBytes >= 0) {
+            summaryBytes += n;
+            if (summaryBytes > SUMMARY_MAX) {
+                throw ApiException.malformed("the summary part has more than " + SUMMARY_MAX + " bytes");
+            }
+            return;
+        }
         if (partOffset + n > cell) {
             throw ApiException.invalidShardSet("stripe " + filling.stripe + ", shard " + partShard + ": the cell is longer "
                     + "than cell = " + cell + " bytes");
@@ -191,6 +217,9 @@ final class CellStream extends StripeStream implements MultipartParser.PartHandl
 
     @Override
     public void partEnded() {
+        if (summaryBytes >= 0) {
+            return;
+        }
         if (partOffset != cell) {
             throw ApiException.invalidShardSet("stripe " + filling.stripe + ", shard " + partShard + ": the cell has "
                     + partOffset + " bytes, not cell = " + cell);
