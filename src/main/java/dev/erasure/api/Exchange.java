@@ -396,6 +396,10 @@ final class Exchange {
                 return message.startsWith("chunk size overflow") ? "chunk size overflow"
                         : message.contains("empty") ? "a chunk size is empty" : "a chunk size is not a hex number";
             }
+            if (t instanceof NumberFormatException && message.isEmpty()) {
+                // Netty's chunk-size parser throws one without a message for an empty or blank size line
+                return "a chunk size is empty";
+            }
         }
         return null;
     }

@@ -178,8 +178,8 @@ class SlowUploadTest {
 
     @Test
     void brokenChunkFraming_gets400NotA413() throws Exception {
-        // not hex, negative, and a chunk longer than its size: client mistakes, none "too large"
-        for (String chunk : List.of("zz\r\nabc\r\n", "-1\r\nabc\r\n", "3\r\nabcXX")) {
+        // not hex, negative, empty, blank, and a chunk longer than its size: client mistakes, none "too large"
+        for (String chunk : List.of("zz\r\nabc\r\n", "-1\r\nabc\r\n", "\r\nabc\r\n", " \r\nabc\r\n", "3\r\nabcXX")) {
             try (Socket socket = connect()) {
                 send(socket, "POST /v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk);
                 Answer answer = Answer.read(socket);
