@@ -1,9 +1,8 @@
 package dev.erasure.ops;
 
 import dev.erasure.api.security.SecurityConfig;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import io.smallrye.config.ConfigMappings;
+import io.smallrye.config.ConfigMappings.ConfigClass;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,9 +18,6 @@ import java.util.regex.Pattern;
  * cannot tell a misspelled environment variable from any other one, so without this check
  * {@code ERASURE_JOBS_WORKER=8} would be ignored without a word.
  */
-@RegisterForReflection(targets = {ErasureConfig.class, ErasureConfig.Codec.class, ErasureConfig.Jobs.class,
-        ErasureConfig.Buffer.class, ErasureConfig.Api.class, ErasureConfig.Shutdown.class, ErasureConfig.Stream.class,
-        SecurityConfig.class})
 final class EnvironmentCheck {
 
     private static final String PREFIX = "ERASURE_";
@@ -38,12 +34,16 @@ final class EnvironmentCheck {
 
     /**
      * One line per unread {@code ERASURE_*} variable, with the nearest setting's name when one is
-     * close; none when the mappings' methods cannot be read (a native image built without their
-     * reflection data), rather than a warning for every variable.
+     * close. A warning facility must not stop the start: if the mappings cannot be read, one line says so.
      */
     static List<String> warnings(Map<String, String> environment) {
-        List<String> settings = settingNames();
-        return settings.contains("erasure.jobs.workers") ? warnings(environment, settings) : List.of();
+        List<String> settings;
+        try {
+            settings = settingNames();
+        } catch (RuntimeException e) {
+            return List.of("The ERASURE_* environment variables were not checked: " + e.getMessage());
+        }
+        return warnings(environment, settings);
     }
 
     static List<String> warnings(Map<String, String> environment, Collection<String> settings) {
@@ -61,45 +61,16 @@ final class EnvironmentCheck {
         return warnings;
     }
 
-    /** Every setting of the service: {@code erasure.*} of {@link ErasureConfig} and {@link SecurityConfig}. */
+    /**
+     * Every setting of the service: {@code erasure.*} of {@link ErasureConfig} and {@link SecurityConfig},
+     * as the configuration itself names them (the indexed form of a list, {@code api-keys[*]}, left out).
+     */
     static List<String> settingNames() {
         List<String> names = new ArrayList<>();
-        collect(ErasureConfig.class, "erasure", names);
-        collect(SecurityConfig.class, "erasure.security", names);
+        names.addAll(ConfigMappings.getProperties(ConfigClass.configClass(ErasureConfig.class, "erasure")).keySet());
+        names.addAll(ConfigMappings.getProperties(ConfigClass.configClass(SecurityConfig.class, "erasure.security")).keySet());
+        names.removeIf(name -> name.endsWith("[*]"));
         return names;
-    }
-
-    /** The names of a config mapping: its member interfaces are groups, every other method a setting. */
-    private static void collect(Class<?> mapping, String prefix, List<String> names) {
-        collect(mapping, mapping, prefix, names);
-    }
-
-    private static void collect(Class<?> root, Class<?> group, String prefix, List<String> names) {
-        for (Method method : group.getDeclaredMethods()) {
-            if (method.getParameterCount() != 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
-                continue;
-            }
-            String name = prefix + "." + kebab(method.getName());
-            Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getDeclaringClass() == root) {
-                collect(root, type, name, names);
-            } else {
-                names.add(name);
-            }
-        }
-    }
-
-    /** The configuration's default naming of a method: {@code http2ClearText} is {@code http2-clear-text}. */
-    static String kebab(String method) {
-        StringBuilder name = new StringBuilder();
-        for (char c : method.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                name.append('-').append(Character.toLowerCase(c));
-            } else {
-                name.append(c);
-            }
-        }
-        return name.toString();
     }
 
     /** The environment form of a property name (as MicroProfile Config matches it). */
