@@ -391,14 +391,12 @@ final class Exchange {
                 return "a chunk does not end where its size says, or has a malformed extension";
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
-            if (t instanceof NumberFormatException && message.contains("chunk size")) {
-                // Netty: "Chunk size overflow: ...", "Invalid character in chunk size", "Empty chunk size"
+            if (t instanceof NumberFormatException && (message.isEmpty() || message.contains("chunk size"))) {
+                // Netty: "Chunk size overflow: ...", "Invalid character in chunk size", and no message
+                // at all for an empty or blank size line
                 return message.startsWith("chunk size overflow") ? "chunk size overflow"
-                        : message.contains("empty") ? "a chunk size is empty" : "a chunk size is not a hex number";
-            }
-            if (t instanceof NumberFormatException && message.isEmpty()) {
-                // Netty's chunk-size parser throws one without a message for an empty or blank size line
-                return "a chunk size is empty";
+                        : message.isEmpty() || message.contains("empty") ? "a chunk size is empty"
+                        : "a chunk size is not a hex number";
             }
         }
         return null;
